@@ -1,0 +1,266 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.compliance_job_field import ComplianceJobField
+from ...models.compliance_job_list_response import ComplianceJobListResponse
+from ...models.invalid_request_problem import InvalidRequestProblem
+from ...models.job_status_filter import JobStatusFilter
+from ...models.job_type import JobType
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    type_: JobType,
+    status: JobStatusFilter | Unset = UNSET,
+    compliance_job_fields: list[ComplianceJobField] | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    json_type_ = type_.value
+    params["type"] = json_type_
+
+    json_status: str | Unset = UNSET
+    if not isinstance(status, Unset):
+        json_status = status.value
+
+    params["status"] = json_status
+
+    json_compliance_job_fields: list[str] | Unset = UNSET
+    if not isinstance(compliance_job_fields, Unset):
+        json_compliance_job_fields = []
+        for compliance_job_fields_item_data in compliance_job_fields:
+            compliance_job_fields_item = compliance_job_fields_item_data.value
+            json_compliance_job_fields.append(compliance_job_fields_item)
+
+    params["compliance_job.fields"] = json_compliance_job_fields
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/2/compliance/jobs",
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ComplianceJobListResponse | InvalidRequestProblem | Problem | None:
+    if response.status_code == 200:
+        response_200 = ComplianceJobListResponse.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = InvalidRequestProblem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if 500 <= response.status_code <= 599:
+        response_5xx = Problem.from_dict(response.json())
+
+        return response_5xx
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ComplianceJobListResponse | InvalidRequestProblem | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    type_: JobType,
+    status: JobStatusFilter | Unset = UNSET,
+    compliance_job_fields: list[ComplianceJobField] | Unset = UNSET,
+) -> Response[ComplianceJobListResponse | InvalidRequestProblem | Problem]:
+    """List compliance jobs
+
+     Lists the app's compliance jobs of one type, newest first, optionally filtered by status.
+    Jobs are kept for about a week after their download URL expires.
+
+    Args:
+        type_ (JobType): What the job checks: Post IDs (`tweets`) or user IDs (`users`). An open
+            enum in responses:
+            accept and keep values not listed here.
+        status (JobStatusFilter | Unset): The statuses X accepts as a filter when listing jobs
+            (`expired` is not one).
+        compliance_job_fields (list[ComplianceJobField] | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ComplianceJobListResponse | InvalidRequestProblem | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        type_=type_,
+        status=status,
+        compliance_job_fields=compliance_job_fields,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    type_: JobType,
+    status: JobStatusFilter | Unset = UNSET,
+    compliance_job_fields: list[ComplianceJobField] | Unset = UNSET,
+) -> ComplianceJobListResponse | InvalidRequestProblem | Problem | None:
+    """List compliance jobs
+
+     Lists the app's compliance jobs of one type, newest first, optionally filtered by status.
+    Jobs are kept for about a week after their download URL expires.
+
+    Args:
+        type_ (JobType): What the job checks: Post IDs (`tweets`) or user IDs (`users`). An open
+            enum in responses:
+            accept and keep values not listed here.
+        status (JobStatusFilter | Unset): The statuses X accepts as a filter when listing jobs
+            (`expired` is not one).
+        compliance_job_fields (list[ComplianceJobField] | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ComplianceJobListResponse | InvalidRequestProblem | Problem
+    """
+
+    return sync_detailed(
+        client=client,
+        type_=type_,
+        status=status,
+        compliance_job_fields=compliance_job_fields,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    type_: JobType,
+    status: JobStatusFilter | Unset = UNSET,
+    compliance_job_fields: list[ComplianceJobField] | Unset = UNSET,
+) -> Response[ComplianceJobListResponse | InvalidRequestProblem | Problem]:
+    """List compliance jobs
+
+     Lists the app's compliance jobs of one type, newest first, optionally filtered by status.
+    Jobs are kept for about a week after their download URL expires.
+
+    Args:
+        type_ (JobType): What the job checks: Post IDs (`tweets`) or user IDs (`users`). An open
+            enum in responses:
+            accept and keep values not listed here.
+        status (JobStatusFilter | Unset): The statuses X accepts as a filter when listing jobs
+            (`expired` is not one).
+        compliance_job_fields (list[ComplianceJobField] | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ComplianceJobListResponse | InvalidRequestProblem | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        type_=type_,
+        status=status,
+        compliance_job_fields=compliance_job_fields,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    type_: JobType,
+    status: JobStatusFilter | Unset = UNSET,
+    compliance_job_fields: list[ComplianceJobField] | Unset = UNSET,
+) -> ComplianceJobListResponse | InvalidRequestProblem | Problem | None:
+    """List compliance jobs
+
+     Lists the app's compliance jobs of one type, newest first, optionally filtered by status.
+    Jobs are kept for about a week after their download URL expires.
+
+    Args:
+        type_ (JobType): What the job checks: Post IDs (`tweets`) or user IDs (`users`). An open
+            enum in responses:
+            accept and keep values not listed here.
+        status (JobStatusFilter | Unset): The statuses X accepts as a filter when listing jobs
+            (`expired` is not one).
+        compliance_job_fields (list[ComplianceJobField] | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ComplianceJobListResponse | InvalidRequestProblem | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            type_=type_,
+            status=status,
+            compliance_job_fields=compliance_job_fields,
+        )
+    ).parsed

@@ -1,0 +1,245 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.compliance_job_field import ComplianceJobField
+from ...models.compliance_job_response import ComplianceJobResponse
+from ...models.invalid_request_problem import InvalidRequestProblem
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    id: str,
+    *,
+    compliance_job_fields: list[ComplianceJobField] | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    json_compliance_job_fields: list[str] | Unset = UNSET
+    if not isinstance(compliance_job_fields, Unset):
+        json_compliance_job_fields = []
+        for compliance_job_fields_item_data in compliance_job_fields:
+            compliance_job_fields_item = compliance_job_fields_item_data.value
+            json_compliance_job_fields.append(compliance_job_fields_item)
+
+    params["compliance_job.fields"] = json_compliance_job_fields
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/2/compliance/jobs/{id}".format(
+            id=quote(str(id), safe=""),
+        ),
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ComplianceJobResponse | InvalidRequestProblem | Problem | None:
+    if response.status_code == 200:
+        response_200 = ComplianceJobResponse.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = InvalidRequestProblem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if 500 <= response.status_code <= 599:
+        response_5xx = Problem.from_dict(response.json())
+
+        return response_5xx
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ComplianceJobResponse | InvalidRequestProblem | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    id: str,
+    *,
+    client: AuthenticatedClient,
+    compliance_job_fields: list[ComplianceJobField] | Unset = UNSET,
+) -> Response[ComplianceJobResponse | InvalidRequestProblem | Problem]:
+    """Get a compliance job
+
+     Returns one job. Poll this until `status` is `complete`, `failed` or `expired`.
+    An unknown id may answer 200 with only an `errors` array holding a `resource-not-found`
+    problem, or 404.
+
+    Args:
+        id (str): A compliance job id: a 64-bit snowflake of up to 19 digits, always a JSON
+            string. Never parse
+            it as a JSON number or a double: above 2^53 the value changes silently.
+        compliance_job_fields (list[ComplianceJobField] | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ComplianceJobResponse | InvalidRequestProblem | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        id=id,
+        compliance_job_fields=compliance_job_fields,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    id: str,
+    *,
+    client: AuthenticatedClient,
+    compliance_job_fields: list[ComplianceJobField] | Unset = UNSET,
+) -> ComplianceJobResponse | InvalidRequestProblem | Problem | None:
+    """Get a compliance job
+
+     Returns one job. Poll this until `status` is `complete`, `failed` or `expired`.
+    An unknown id may answer 200 with only an `errors` array holding a `resource-not-found`
+    problem, or 404.
+
+    Args:
+        id (str): A compliance job id: a 64-bit snowflake of up to 19 digits, always a JSON
+            string. Never parse
+            it as a JSON number or a double: above 2^53 the value changes silently.
+        compliance_job_fields (list[ComplianceJobField] | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ComplianceJobResponse | InvalidRequestProblem | Problem
+    """
+
+    return sync_detailed(
+        id=id,
+        client=client,
+        compliance_job_fields=compliance_job_fields,
+    ).parsed
+
+
+async def asyncio_detailed(
+    id: str,
+    *,
+    client: AuthenticatedClient,
+    compliance_job_fields: list[ComplianceJobField] | Unset = UNSET,
+) -> Response[ComplianceJobResponse | InvalidRequestProblem | Problem]:
+    """Get a compliance job
+
+     Returns one job. Poll this until `status` is `complete`, `failed` or `expired`.
+    An unknown id may answer 200 with only an `errors` array holding a `resource-not-found`
+    problem, or 404.
+
+    Args:
+        id (str): A compliance job id: a 64-bit snowflake of up to 19 digits, always a JSON
+            string. Never parse
+            it as a JSON number or a double: above 2^53 the value changes silently.
+        compliance_job_fields (list[ComplianceJobField] | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ComplianceJobResponse | InvalidRequestProblem | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        id=id,
+        compliance_job_fields=compliance_job_fields,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    id: str,
+    *,
+    client: AuthenticatedClient,
+    compliance_job_fields: list[ComplianceJobField] | Unset = UNSET,
+) -> ComplianceJobResponse | InvalidRequestProblem | Problem | None:
+    """Get a compliance job
+
+     Returns one job. Poll this until `status` is `complete`, `failed` or `expired`.
+    An unknown id may answer 200 with only an `errors` array holding a `resource-not-found`
+    problem, or 404.
+
+    Args:
+        id (str): A compliance job id: a 64-bit snowflake of up to 19 digits, always a JSON
+            string. Never parse
+            it as a JSON number or a double: above 2^53 the value changes silently.
+        compliance_job_fields (list[ComplianceJobField] | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ComplianceJobResponse | InvalidRequestProblem | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            id=id,
+            client=client,
+            compliance_job_fields=compliance_job_fields,
+        )
+    ).parsed

@@ -1,0 +1,173 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.job_status import JobStatus
+from ..models.job_type import JobType
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="ComplianceJob")
+
+
+@_attrs_define
+class ComplianceJob:
+    """A batch compliance job. The eight fields in `required` are present in every response recorded
+    from X (2021 to 2022), so generated clients should make them non-optional, although X's
+    newest OpenAPI document (2.167) marks every field optional. `name`, `resumable` and `error`
+    are optional. Unknown fields may appear and must be tolerated.
+
+    """
+
+    id: str
+    """ A compliance job id: a 64-bit snowflake of up to 19 digits, always a JSON string. Never parse
+    it as a JSON number or a double: above 2^53 the value changes silently.
+     """
+    type_: JobType
+    """ What the job checks: Post IDs (`tweets`) or user IDs (`users`). An open enum in responses:
+    accept and keep values not listed here.
+     """
+    status: JobStatus
+    """ Where the job is in its life: `created` (waiting for the upload), `in_progress` (processing),
+    `complete` (results ready at `download_url`), `failed` (see `error`), `expired` (the upload
+    window or the results' lifetime passed). An open enum: X sent `expired` long before its own
+    documentation listed it, and may add values; accept and keep values not listed here.
+     """
+    created_at: datetime.datetime
+    """ RFC 3339, UTC. Seen as `2021-08-05T01:35:11.000Z`, `2017-09-10T20:06:37.421Z` and
+    `2013-03-26T02:46:15+00:00`; accept `Z` or an offset, with or without fractional seconds.
+     """
+    upload_url: str
+    """ A Cloud Storage V4 signed URL. Its query string (`X-Goog-Signature` in particular) is a
+    credential: do not log it. Send no `Authorization` header to it.
+     """
+    upload_expires_at: datetime.datetime
+    """ RFC 3339, UTC. Seen as `2021-08-05T01:35:11.000Z`, `2017-09-10T20:06:37.421Z` and
+    `2013-03-26T02:46:15+00:00`; accept `Z` or an offset, with or without fractional seconds.
+     """
+    download_url: str
+    """ A Cloud Storage V4 signed URL. Its query string (`X-Goog-Signature` in particular) is a
+    credential: do not log it. Send no `Authorization` header to it.
+     """
+    download_expires_at: datetime.datetime
+    """ RFC 3339, UTC. Seen as `2021-08-05T01:35:11.000Z`, `2017-09-10T20:06:37.421Z` and
+    `2013-03-26T02:46:15+00:00`; accept `Z` or an offset, with or without fractional seconds.
+     """
+    name: str | Unset = UNSET
+    """ The name given at creation, if any. """
+    resumable: bool | Unset = UNSET
+    """ Whether `upload_url` speaks Cloud Storage's resumable protocol. """
+    error: str | Unset = UNSET
+    """ Why a `failed` job failed, in X's words. Absent from X's OpenAPI documents up to 2.166.
+     """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        id = self.id
+
+        type_ = self.type_.value
+
+        status = self.status.value
+
+        created_at = self.created_at.isoformat()
+
+        upload_url = self.upload_url
+
+        upload_expires_at = self.upload_expires_at.isoformat()
+
+        download_url = self.download_url
+
+        download_expires_at = self.download_expires_at.isoformat()
+
+        name = self.name
+
+        resumable = self.resumable
+
+        error = self.error
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "id": id,
+                "type": type_,
+                "status": status,
+                "created_at": created_at,
+                "upload_url": upload_url,
+                "upload_expires_at": upload_expires_at,
+                "download_url": download_url,
+                "download_expires_at": download_expires_at,
+            }
+        )
+        if name is not UNSET:
+            field_dict["name"] = name
+        if resumable is not UNSET:
+            field_dict["resumable"] = resumable
+        if error is not UNSET:
+            field_dict["error"] = error
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        id = d.pop("id")
+
+        type_ = JobType(d.pop("type"))
+
+        status = JobStatus(d.pop("status"))
+
+        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+
+        upload_url = d.pop("upload_url")
+
+        upload_expires_at = datetime.datetime.fromisoformat(d.pop("upload_expires_at"))
+
+        download_url = d.pop("download_url")
+
+        download_expires_at = datetime.datetime.fromisoformat(
+            d.pop("download_expires_at")
+        )
+
+        name = d.pop("name", UNSET)
+
+        resumable = d.pop("resumable", UNSET)
+
+        error = d.pop("error", UNSET)
+
+        compliance_job = cls(
+            id=id,
+            type_=type_,
+            status=status,
+            created_at=created_at,
+            upload_url=upload_url,
+            upload_expires_at=upload_expires_at,
+            download_url=download_url,
+            download_expires_at=download_expires_at,
+            name=name,
+            resumable=resumable,
+            error=error,
+        )
+
+        compliance_job.additional_properties = d
+        return compliance_job
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,35 @@
+from enum import StrEnum
+
+
+class ComplianceJobField(StrEnum):
+    """A field of `ComplianceJob` that `compliance_job.fields` can ask for.
+
+    Open: a value the API sends that is not listed here is kept as its raw string (see
+    ``_missing_``), so ``ComplianceJobField("new_value") == "new_value"`` and ``.value`` gives it back.
+    """
+
+    CREATED_AT = "created_at"
+    DOWNLOAD_EXPIRES_AT = "download_expires_at"
+    DOWNLOAD_URL = "download_url"
+    ID = "id"
+    NAME = "name"
+    RESUMABLE = "resumable"
+    STATUS = "status"
+    TYPE = "type"
+    UPLOAD_EXPIRES_AT = "upload_expires_at"
+    UPLOAD_URL = "upload_url"
+
+    @classmethod
+    def _missing_(cls, value: object) -> "ComplianceJobField | None":
+        # X adds enum values without notice (it sent "expired" long before documenting it). Instead of
+        # raising ValueError, make a pseudo-member that keeps the raw string; it is not cached, so
+        # unknown values do not accumulate on the class.
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value
+        member._value_ = value
+        return member
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.compliance_job import ComplianceJob
+    from ..models.list_meta import ListMeta
+    from ..models.problem import Problem
+
+
+T = TypeVar("T", bound="ComplianceJobListResponse")
+
+
+@_attrs_define
+class ComplianceJobListResponse:
+    """A list of jobs. `data` is absent when there are none; `meta` is absent from some real
+    responses (recorded 2021-10-07) and present in others.
+
+    """
+
+    data: list[ComplianceJob] | Unset = UNSET
+    errors: list[Problem] | Unset = UNSET
+    meta: ListMeta | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.data, Unset):
+            data = []
+            for data_item_data in self.data:
+                data_item = data_item_data.to_dict()
+                data.append(data_item)
+
+        errors: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.errors, Unset):
+            errors = []
+            for errors_item_data in self.errors:
+                errors_item = errors_item_data.to_dict()
+                errors.append(errors_item)
+
+        meta: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.meta, Unset):
+            meta = self.meta.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if data is not UNSET:
+            field_dict["data"] = data
+        if errors is not UNSET:
+            field_dict["errors"] = errors
+        if meta is not UNSET:
+            field_dict["meta"] = meta
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.compliance_job import ComplianceJob  # noqa: PLC0415
+        from ..models.list_meta import ListMeta  # noqa: PLC0415
+        from ..models.problem import Problem  # noqa: PLC0415
+
+        d = dict(src_dict)
+        _data = d.pop("data", UNSET)
+        data: list[ComplianceJob] | Unset = UNSET
+        if _data is not UNSET:
+            data = []
+            for data_item_data in _data:
+                data_item = ComplianceJob.from_dict(data_item_data)
+
+                data.append(data_item)
+
+        _errors = d.pop("errors", UNSET)
+        errors: list[Problem] | Unset = UNSET
+        if _errors is not UNSET:
+            errors = []
+            for errors_item_data in _errors:
+                errors_item = Problem.from_dict(errors_item_data)
+
+                errors.append(errors_item)
+
+        _meta = d.pop("meta", UNSET)
+        meta: ListMeta | Unset
+        if isinstance(_meta, Unset):
+            meta = UNSET
+        else:
+            meta = ListMeta.from_dict(_meta)
+
+        compliance_job_list_response = cls(
+            data=data,
+            errors=errors,
+            meta=meta,
+        )
+
+        compliance_job_list_response.additional_properties = d
+        return compliance_job_list_response
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

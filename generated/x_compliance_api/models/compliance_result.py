@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.result_action import ResultAction
+from ..models.result_reason import ResultReason
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="ComplianceResult")
+
+
+@_attrs_define
+class ComplianceResult:
+    """One line of the results file at `download_url` (JSON lines, `application/json` per line, one
+    object per line). An ID appears when it has a compliance event and is absent otherwise.
+    `redacted_at` is absent for some events (e.g. protected users). Unknown fields may appear.
+
+    """
+
+    id: str
+    """ The Post or user ID, a string of up to 19 digits. Not constrained by a pattern here
+    because X's own documentation shows a placeholder (`#######`); clients should still
+    treat it as an opaque string.
+     """
+    action: ResultAction
+    """ What to do with the stored object. Only `delete` is seen; an open enum. """
+    reason: ResultReason
+    """ Why: `deleted`, `suspended`, `protected`, `deactivated` (users), `scrub_geo` (Posts whose
+    location was removed: delete the geo data only), `bounced`. An open enum: keep values not
+    listed here.
+     """
+    created_at: datetime.datetime
+    """ RFC 3339, UTC. Seen as `2021-08-05T01:35:11.000Z`, `2017-09-10T20:06:37.421Z` and
+    `2013-03-26T02:46:15+00:00`; accept `Z` or an offset, with or without fractional seconds.
+     """
+    redacted_at: datetime.datetime | Unset = UNSET
+    """ RFC 3339, UTC. Seen as `2021-08-05T01:35:11.000Z`, `2017-09-10T20:06:37.421Z` and
+    `2013-03-26T02:46:15+00:00`; accept `Z` or an offset, with or without fractional seconds.
+     """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        id = self.id
+
+        action = self.action.value
+
+        reason = self.reason.value
+
+        created_at = self.created_at.isoformat()
+
+        redacted_at: str | Unset = UNSET
+        if not isinstance(self.redacted_at, Unset):
+            redacted_at = self.redacted_at.isoformat()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "id": id,
+                "action": action,
+                "reason": reason,
+                "created_at": created_at,
+            }
+        )
+        if redacted_at is not UNSET:
+            field_dict["redacted_at"] = redacted_at
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        id = d.pop("id")
+
+        action = ResultAction(d.pop("action"))
+
+        reason = ResultReason(d.pop("reason"))
+
+        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+
+        _redacted_at = d.pop("redacted_at", UNSET)
+        redacted_at: datetime.datetime | Unset
+        if isinstance(_redacted_at, Unset):
+            redacted_at = UNSET
+        else:
+            redacted_at = datetime.datetime.fromisoformat(_redacted_at)
+
+        compliance_result = cls(
+            id=id,
+            action=action,
+            reason=reason,
+            created_at=created_at,
+            redacted_at=redacted_at,
+        )
+
+        compliance_result.additional_properties = d
+        return compliance_result
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

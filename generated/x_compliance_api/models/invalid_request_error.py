@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.invalid_request_error_parameters import InvalidRequestErrorParameters
+
+
+T = TypeVar("T", bound="InvalidRequestError")
+
+
+@_attrs_define
+class InvalidRequestError:
+    """One reason a request was invalid."""
+
+    message: str
+    parameters: InvalidRequestErrorParameters | Unset = UNSET
+    """ The offending parameters and the values sent for each. """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        message = self.message
+
+        parameters: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.parameters, Unset):
+            parameters = self.parameters.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "message": message,
+            }
+        )
+        if parameters is not UNSET:
+            field_dict["parameters"] = parameters
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.invalid_request_error_parameters import (
+            InvalidRequestErrorParameters,  # noqa: PLC0415
+        )
+
+        d = dict(src_dict)
+        message = d.pop("message")
+
+        _parameters = d.pop("parameters", UNSET)
+        parameters: InvalidRequestErrorParameters | Unset
+        if isinstance(_parameters, Unset):
+            parameters = UNSET
+        else:
+            parameters = InvalidRequestErrorParameters.from_dict(_parameters)
+
+        invalid_request_error = cls(
+            message=message,
+            parameters=parameters,
+        )
+
+        invalid_request_error.additional_properties = d
+        return invalid_request_error
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

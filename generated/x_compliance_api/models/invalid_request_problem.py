@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.invalid_request_error import InvalidRequestError
+
+
+T = TypeVar("T", bound="InvalidRequestProblem")
+
+
+@_attrs_define
+class InvalidRequestProblem:
+    """400 `invalid-request`: `errors[]` names each bad parameter and why, in X's words."""
+
+    type_: str
+    """ A URI naming the kind of problem, or `about:blank`. """
+    title: str
+    detail: str | Unset = UNSET
+    status: int | Unset = UNSET
+    """ The HTTP status, when X includes it. """
+    resource_type: str | Unset = UNSET
+    """ On `resource-not-found`, what was not found. """
+    resource_id: str | Unset = UNSET
+    parameter: str | Unset = UNSET
+    """ On `resource-not-found`, the parameter that named it. """
+    value: Any | Unset = UNSET
+    """ On `resource-not-found`, the value that was not found (usually a string). """
+    errors: list[InvalidRequestError] | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        type_ = self.type_
+
+        title = self.title
+
+        detail = self.detail
+
+        status = self.status
+
+        resource_type = self.resource_type
+
+        resource_id = self.resource_id
+
+        parameter = self.parameter
+
+        value = self.value
+
+        errors: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.errors, Unset):
+            errors = []
+            for errors_item_data in self.errors:
+                errors_item = errors_item_data.to_dict()
+                errors.append(errors_item)
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "type": type_,
+                "title": title,
+            }
+        )
+        if detail is not UNSET:
+            field_dict["detail"] = detail
+        if status is not UNSET:
+            field_dict["status"] = status
+        if resource_type is not UNSET:
+            field_dict["resource_type"] = resource_type
+        if resource_id is not UNSET:
+            field_dict["resource_id"] = resource_id
+        if parameter is not UNSET:
+            field_dict["parameter"] = parameter
+        if value is not UNSET:
+            field_dict["value"] = value
+        if errors is not UNSET:
+            field_dict["errors"] = errors
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.invalid_request_error import InvalidRequestError  # noqa: PLC0415
+
+        d = dict(src_dict)
+        type_ = d.pop("type")
+
+        title = d.pop("title")
+
+        detail = d.pop("detail", UNSET)
+
+        status = d.pop("status", UNSET)
+
+        resource_type = d.pop("resource_type", UNSET)
+
+        resource_id = d.pop("resource_id", UNSET)
+
+        parameter = d.pop("parameter", UNSET)
+
+        value = d.pop("value", UNSET)
+
+        _errors = d.pop("errors", UNSET)
+        errors: list[InvalidRequestError] | Unset = UNSET
+        if _errors is not UNSET:
+            errors = []
+            for errors_item_data in _errors:
+                errors_item = InvalidRequestError.from_dict(errors_item_data)
+
+                errors.append(errors_item)
+
+        invalid_request_problem = cls(
+            type_=type_,
+            title=title,
+            detail=detail,
+            status=status,
+            resource_type=resource_type,
+            resource_id=resource_id,
+            parameter=parameter,
+            value=value,
+            errors=errors,
+        )
+
+        invalid_request_problem.additional_properties = d
+        return invalid_request_problem
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

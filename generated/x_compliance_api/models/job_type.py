@@ -1,0 +1,28 @@
+from enum import StrEnum
+
+
+class JobType(StrEnum):
+    """What the job checks: Post IDs (`tweets`) or user IDs (`users`). An open enum in responses:
+    accept and keep values not listed here.
+
+    Open: a value the API sends that is not listed here is kept as its raw string (see
+    ``_missing_``), so ``JobType("new_value") == "new_value"`` and ``.value`` gives it back.
+    """
+
+    TWEETS = "tweets"
+    USERS = "users"
+
+    @classmethod
+    def _missing_(cls, value: object) -> "JobType | None":
+        # X adds enum values without notice (it sent "expired" long before documenting it). Instead of
+        # raising ValueError, make a pseudo-member that keeps the raw string; it is not cached, so
+        # unknown values do not accumulate on the class.
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value
+        member._value_ = value
+        return member
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="Problem")
+
+
+@_attrs_define
+class Problem:
+    """An RFC 7807 problem. X uses these types here, with `https://api.twitter.com/2/problems/` or
+    `https://api.x.com/2/problems/` before the name:
+    - `about:blank`: a plain HTTP error (401, 429, 503), `title` the status text;
+    - `invalid-request` (400): see `InvalidRequestProblem`;
+    - `conflict` (409): a job of this type is already running;
+    - `resource-not-found`: no such job, inside a 200's `errors` array or as a 404;
+    - `client-forbidden` (403): the app may not use this endpoint.
+    Problems may carry more fields (`resource_type`, `parameter`, `value`, `resource_id`,
+    `errors`); keep them.
+
+    """
+
+    type_: str
+    """ A URI naming the kind of problem, or `about:blank`. """
+    title: str
+    detail: str | Unset = UNSET
+    status: int | Unset = UNSET
+    """ The HTTP status, when X includes it. """
+    resource_type: str | Unset = UNSET
+    """ On `resource-not-found`, what was not found. """
+    resource_id: str | Unset = UNSET
+    parameter: str | Unset = UNSET
+    """ On `resource-not-found`, the parameter that named it. """
+    value: Any | Unset = UNSET
+    """ On `resource-not-found`, the value that was not found (usually a string). """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        type_ = self.type_
+
+        title = self.title
+
+        detail = self.detail
+
+        status = self.status
+
+        resource_type = self.resource_type
+
+        resource_id = self.resource_id
+
+        parameter = self.parameter
+
+        value = self.value
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "type": type_,
+                "title": title,
+            }
+        )
+        if detail is not UNSET:
+            field_dict["detail"] = detail
+        if status is not UNSET:
+            field_dict["status"] = status
+        if resource_type is not UNSET:
+            field_dict["resource_type"] = resource_type
+        if resource_id is not UNSET:
+            field_dict["resource_id"] = resource_id
+        if parameter is not UNSET:
+            field_dict["parameter"] = parameter
+        if value is not UNSET:
+            field_dict["value"] = value
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        type_ = d.pop("type")
+
+        title = d.pop("title")
+
+        detail = d.pop("detail", UNSET)
+
+        status = d.pop("status", UNSET)
+
+        resource_type = d.pop("resource_type", UNSET)
+
+        resource_id = d.pop("resource_id", UNSET)
+
+        parameter = d.pop("parameter", UNSET)
+
+        value = d.pop("value", UNSET)
+
+        problem = cls(
+            type_=type_,
+            title=title,
+            detail=detail,
+            status=status,
+            resource_type=resource_type,
+            resource_id=resource_id,
+            parameter=parameter,
+            value=value,
+        )
+
+        problem.additional_properties = d
+        return problem
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,26 @@
+from enum import StrEnum
+
+
+class ResultAction(StrEnum):
+    """What to do with the stored object. Only `delete` is seen; an open enum.
+
+    Open: a value the API sends that is not listed here is kept as its raw string (see
+    ``_missing_``), so ``ResultAction("new_value") == "new_value"`` and ``.value`` gives it back.
+    """
+
+    DELETE = "delete"
+
+    @classmethod
+    def _missing_(cls, value: object) -> "ResultAction | None":
+        # X adds enum values without notice (it sent "expired" long before documenting it). Instead of
+        # raising ValueError, make a pseudo-member that keeps the raw string; it is not cached, so
+        # unknown values do not accumulate on the class.
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value
+        member._value_ = value
+        return member
+
+    def __str__(self) -> str:
+        return str(self.value)

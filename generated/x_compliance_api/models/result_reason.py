@@ -1,0 +1,33 @@
+from enum import StrEnum
+
+
+class ResultReason(StrEnum):
+    """Why: `deleted`, `suspended`, `protected`, `deactivated` (users), `scrub_geo` (Posts whose
+    location was removed: delete the geo data only), `bounced`. An open enum: keep values not
+    listed here.
+
+    Open: a value the API sends that is not listed here is kept as its raw string (see
+    ``_missing_``), so ``ResultReason("new_value") == "new_value"`` and ``.value`` gives it back.
+    """
+
+    BOUNCED = "bounced"
+    DEACTIVATED = "deactivated"
+    DELETED = "deleted"
+    PROTECTED = "protected"
+    SCRUB_GEO = "scrub_geo"
+    SUSPENDED = "suspended"
+
+    @classmethod
+    def _missing_(cls, value: object) -> "ResultReason | None":
+        # X adds enum values without notice (it sent "expired" long before documenting it). Instead of
+        # raising ValueError, make a pseudo-member that keeps the raw string; it is not cached, so
+        # unknown values do not accumulate on the class.
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value
+        member._value_ = value
+        return member
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,123 @@
+"""The generated models accept what the real API may send next: unknown enum values, extra fields,
+absent optional fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import x_compliance as xc
+from x_compliance_api.types import UNSET
+
+JOB: dict[str, Any] = {
+    "id": "1423095206576984067",
+    "type": "tweets",
+    "status": "complete",
+    "created_at": "2021-08-05T01:35:11.000Z",
+    "upload_url": "https://storage.example/up?X-Goog-Signature=abc",
+    "upload_expires_at": "2021-08-05T01:50:11.000Z",
+    "download_url": "https://storage.example/down?X-Goog-Signature=abc",
+    "download_expires_at": "2021-08-12T01:35:11.000Z",
+}
+
+
+def test_unknown_status_is_kept() -> None:
+    job = xc.ComplianceJob.from_dict({**JOB, "status": "archived"})
+
+    assert job.status == "archived"
+    assert job.status.value == "archived"
+    assert isinstance(job.status, xc.JobStatus)
+    assert job.to_dict()["status"] == "archived"
+
+
+def test_unknown_type_is_kept() -> None:
+    job = xc.ComplianceJob.from_dict({**JOB, "type": "spaces"})
+
+    assert job.type_ == "spaces"
+    assert job.to_dict()["type"] == "spaces"
+
+
+@pytest.mark.parametrize(
+    ("enum", "raw"),
+    [
+        (xc.JobStatus, "archived"),
+        (xc.JobType, "lists"),
+        (xc.JobStatusFilter, "paused"),
+        (xc.ResultAction, "redact"),
+        (xc.ResultReason, "age_restricted"),
+    ],
+)
+def test_every_enum_is_open(enum: Any, raw: str) -> None:
+    value = enum(raw)
+
+    assert value == raw
+    assert str(value) == raw
+    assert value not in list(enum)
+
+
+def test_known_value_is_the_member() -> None:
+    assert xc.JobStatus("expired") is xc.JobStatus.EXPIRED
+
+
+def test_unknown_values_are_not_cached_on_the_enum() -> None:
+    xc.JobStatus("transient-1")
+
+    assert "transient-1" not in xc.JobStatus._value2member_map_
+
+
+def test_unknown_result_reason_is_kept() -> None:
+    line = {
+        "id": "1",
+        "action": "delete",
+        "reason": "age_restricted",
+        "created_at": JOB["created_at"],
+    }
+
+    result = xc.ComplianceResult.from_dict(line)
+
+    assert result.reason == "age_restricted"
+    assert result.to_dict()["reason"] == "age_restricted"
+
+
+def test_extra_fields_are_kept() -> None:
+    job = xc.ComplianceJob.from_dict({**JOB, "priority": "high", "owner": {"id": "7"}})
+
+    assert job.additional_properties == {"priority": "high", "owner": {"id": "7"}}
+    assert job.to_dict()["owner"] == {"id": "7"}
+
+
+def test_absent_optional_fields_are_unset() -> None:
+    job = xc.ComplianceJob.from_dict(JOB)
+
+    assert job.name is UNSET and job.resumable is UNSET and job.error is UNSET
+    assert "name" not in job.to_dict()
+
+
+def test_failed_job_keeps_error() -> None:
+    job = xc.ComplianceJob.from_dict({**JOB, "status": "failed", "error": "Line 3 is invalid"})
+
+    assert job.status == xc.JobStatus.FAILED
+    assert job.error == "Line 3 is invalid"
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    [
+        "2021-08-05T01:35:11.000Z",
+        "2021-08-05T01:35:11Z",
+        "2021-08-05T01:35:11.421Z",
+        "2021-08-05T01:35:11+00:00",
+        "2021-08-05T03:35:11+02:00",
+    ],
+)
+def test_timestamp_forms_parse_tz_aware(stamp: str) -> None:
+    job = xc.ComplianceJob.from_dict({**JOB, "created_at": stamp})
+
+    assert job.created_at.utcoffset() is not None
+    assert job.created_at.timestamp() in (1628127311.0, 1628127311.421)
+
+
+def test_list_without_data_or_meta() -> None:
+    parsed = xc.ComplianceJobListResponse.from_dict({})
+
+    assert parsed.data is UNSET and parsed.meta is UNSET
