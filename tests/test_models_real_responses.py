@@ -132,9 +132,7 @@ def test_resumable_named_jobs(real_responses: Path) -> None:
 
 
 def test_bare_job_with_name_from_compliant_client(real_responses: Path) -> None:
-    job = parse(
-        real_responses, "compliant-client_README__job_data_complete_2021-08-25_with_name.json"
-    )
+    job = parse(real_responses, "compliant-client_README__job_data_complete_2021-08-25_with_name.json")
 
     assert job.name == "Checking my stored Tweets"
     assert job.status == xc.JobStatus.COMPLETE
@@ -172,9 +170,7 @@ def test_results_file_lines_parse(real_responses: Path) -> None:
 
 
 def test_unauthorized_problem(real_responses: Path) -> None:
-    problem = parse(
-        real_responses, "sns-sdks_go-twitter__401_unauthorized_get_job_by_id__HTTP401.json"
-    )
+    problem = parse(real_responses, "sns-sdks_go-twitter__401_unauthorized_get_job_by_id__HTTP401.json")
 
     assert (problem.title, problem.type_, problem.status, problem.detail) == (
         "Unauthorized",

@@ -1,15 +1,18 @@
 """x-compliance: the client for X's batch compliance API.
 
-The models are the ones generated from ``spec/compliance.yaml`` (package ``x_compliance_api``),
-re-exported here so that ``from_dict()`` and ``to_dict()`` round-trip what X sends::
+::
 
     import x_compliance as xc
 
-    job = xc.ComplianceJob.from_dict(body["data"])
-    job.status == xc.JobStatus.COMPLETE   # an unknown status is kept as its raw string
+    with xc.ComplianceClient() as client:          # token from X_BEARER_TOKEN
+        job = client.create_job("tweets", name="stored-posts")
+        job = client.get_job(job.id)
+        print(job.status, client.rate_limits["GET /2/compliance/jobs/:id"].remaining)
 
-The Python attribute for the wire field ``type`` is ``type_`` (the generator's rename of the
-builtin); ``to_dict()`` writes ``type``.
+The models are the ones generated from ``spec/compliance.yaml`` (package ``x_compliance_api``),
+re-exported so that ``from_dict()`` and ``to_dict()`` round-trip what X sends. Their enums are
+open: an unknown ``status`` is kept as its raw string (``job.status == "archived"``). The Python
+attribute for the wire field ``type`` is ``type_`` (the generator's rename of the builtin).
 """
 
 from x_compliance_api.models import (
@@ -27,17 +30,65 @@ from x_compliance_api.models import (
     ResultReason,
 )
 
+from x_compliance._retry import RetryPolicy
+from x_compliance.client import AsyncComplianceClient, ComplianceClient
+from x_compliance.errors import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ComplianceError,
+    ConflictError,
+    DownloadError,
+    DownloadExpiredError,
+    JobError,
+    JobExpiredError,
+    JobFailedError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ServerError,
+    UploadError,
+    UploadExpiredError,
+    WaitTimeoutError,
+)
+from x_compliance.rate_limits import RateLimit
+
 __all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APITimeoutError",
+    "AsyncComplianceClient",
+    "AuthenticationError",
+    "BadRequestError",
+    "ComplianceClient",
+    "ComplianceError",
     "ComplianceJob",
     "ComplianceJobListResponse",
     "ComplianceJobResponse",
     "ComplianceResult",
+    "ConflictError",
     "CreateComplianceJobRequest",
+    "DownloadError",
+    "DownloadExpiredError",
     "InvalidRequestProblem",
+    "JobError",
+    "JobExpiredError",
+    "JobFailedError",
     "JobStatus",
     "JobStatusFilter",
     "JobType",
+    "NotFoundError",
+    "PermissionDeniedError",
     "Problem",
+    "RateLimit",
+    "RateLimitError",
     "ResultAction",
     "ResultReason",
+    "RetryPolicy",
+    "ServerError",
+    "UploadError",
+    "UploadExpiredError",
+    "WaitTimeoutError",
 ]

@@ -48,11 +48,7 @@ def absolute(schema: dict[str, Any]) -> dict[str, Any]:
 def _rebase(node: Any) -> Any:
     if isinstance(node, dict):
         return {
-            k: (
-                SPEC_URI + v
-                if k == "$ref" and isinstance(v, str) and v.startswith("#")
-                else _rebase(v)
-            )
+            k: (SPEC_URI + v if k == "$ref" and isinstance(v, str) and v.startswith("#") else _rebase(v))
             for k, v in node.items()
         }
     if isinstance(node, list):

@@ -81,9 +81,7 @@ def test_every_response_has_an_example() -> None:
 
 
 @pytest.mark.parametrize(("where", "schema", "example"), EXAMPLES, ids=[e[0] for e in EXAMPLES])
-def test_example_validates_against_its_schema(
-    where: str, schema: dict[str, Any], example: Any
-) -> None:
+def test_example_validates_against_its_schema(where: str, schema: dict[str, Any], example: Any) -> None:
     validator_for(absolute(schema)).validate(example)
 
 

@@ -1,0 +1,297 @@
+"""The three API operations: checking arguments, building requests, reading answers.
+
+Requests are built and answers parsed by the generated ``x_compliance_api`` operation modules;
+this module adds what they lack: arguments checked before anything is sent, and every answer
+turned into a model or a typed ``APIError`` (never a bare KeyError, ValueError or JSONDecodeError).
+Shared by the sync and async clients.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from http import HTTPStatus
+from types import ModuleType
+from typing import Any, TypeVar
+
+import httpx
+from attrs import frozen
+from x_compliance_api import Client
+from x_compliance_api.api.compliance import (
+    create_compliance_jobs,
+    get_compliance_jobs,
+    get_compliance_jobs_by_id,
+)
+from x_compliance_api.models import (
+    ComplianceJob,
+    ComplianceJobListResponse,
+    ComplianceJobResponse,
+    CreateComplianceJobRequest,
+    InvalidRequestProblem,
+    JobStatus,
+    JobStatusFilter,
+    JobType,
+    Problem,
+)
+from x_compliance_api.types import UNSET, Unset
+
+from x_compliance import _constants as c
+from x_compliance._http import utc_now
+from x_compliance._redact import excerpt
+from x_compliance.errors import (
+    AnyProblem,
+    APIError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ServerError,
+)
+from x_compliance.rate_limits import CREATE_JOB, GET_JOB, LIST_JOBS, reset_from_headers
+
+_JOB_ID = re.compile(rf"^{c.JOB_ID_PATTERN}$")
+
+# The generated parsers take a generated client only to read raise_on_unexpected_status.
+T = TypeVar("T")
+
+JobTypeArg = JobType | str
+"""A job type: ``"tweets"``, ``"users"`` or a ``JobType``."""
+StatusArg = JobStatusFilter | JobStatus | str
+"""A list filter: created, in_progress, failed or complete."""
+JobRef = ComplianceJob | str | int
+"""A job, or its id as a string or int of 1-19 digits."""
+
+_PARSER_CLIENT = Client(base_url="", raise_on_unexpected_status=False)
+
+
+@frozen
+class Call:
+    """One prepared API call: the request to send, and the generated module that reads its answer."""
+
+    endpoint: str
+    request: dict[str, Any]
+    operation: ModuleType
+    idempotent: bool
+
+    @property
+    def method(self) -> str:
+        return str(self.request["method"]).upper()
+
+
+# Arguments -----------------------------------------------------------------------------------
+
+
+def job_id(value: object) -> str:
+    """A job id as X wants it: a string of 1 to 19 digits (ints are accepted and converted)."""
+    if isinstance(value, ComplianceJob):
+        value = value.id
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise ValueError(f"a job id is a string of 1-19 digits, not {type(value).__name__}")
+    text = str(value)
+    if not _JOB_ID.match(text):
+        raise ValueError(f"a job id is a string of 1-19 digits, not {text[:40]!r}")
+    return text
+
+
+def job_type(value: object) -> JobType:
+    """``"tweets"``, ``"users"`` or a ``JobType`` member; anything else is a ``ValueError``."""
+    known = {member.value for member in JobType.__members__.values()}
+    if isinstance(value, str) and value in known:
+        return JobType(value)
+    raise ValueError(f"job type must be one of {sorted(known)}, not {value!r}")
+
+
+def status_filter(value: object) -> JobStatusFilter:
+    """A status X accepts as a list filter: created, in_progress, failed or complete."""
+    known = {member.value for member in JobStatusFilter.__members__.values()}
+    if isinstance(value, str) and value in known:
+        return JobStatusFilter(value)
+    hint = " (X does not filter on expired)" if value == JobStatus.EXPIRED else ""
+    raise ValueError(f"status filter must be one of {sorted(known)}, not {value!r}{hint}")
+
+
+def job_name(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"a job name is a string, not {type(value).__name__}")
+    if len(value) > c.MAX_JOB_NAME_LENGTH:
+        raise ValueError(f"a job name has at most {c.MAX_JOB_NAME_LENGTH} characters, not {len(value)}")
+    return value
+
+
+# Requests ------------------------------------------------------------------------------------
+
+
+def list_jobs_call(type: object, status: object = None) -> Call:
+    request = get_compliance_jobs._get_kwargs(
+        type_=job_type(type),
+        status=UNSET if status is None else status_filter(status),
+    )
+    return Call(LIST_JOBS, request, get_compliance_jobs, idempotent=True)
+
+
+def get_job_call(job: object) -> Call:
+    request = get_compliance_jobs_by_id._get_kwargs(job_id(job))
+    return Call(GET_JOB, request, get_compliance_jobs_by_id, idempotent=True)
+
+
+def create_job_call(type: object, name: str | None = None, resumable: bool = False) -> Call:
+    body = CreateComplianceJobRequest(
+        type_=job_type(type),
+        name=UNSET if name is None else job_name(name),
+        resumable=bool(resumable),
+    )
+    request = create_compliance_jobs._get_kwargs(body=body)
+    return Call(CREATE_JOB, request, create_compliance_jobs, idempotent=False)
+
+
+# Answers -------------------------------------------------------------------------------------
+
+
+def read_job(call: Call, response: httpx.Response, *secrets: str) -> ComplianceJob:
+    """The job in a get or create answer; raises the matching ``APIError`` otherwise."""
+    parsed = _parse(call, response, ComplianceJobResponse, secrets)
+    if isinstance(parsed.data, Unset):
+        raise _error_without_data(response, parsed.errors, secrets)
+    return parsed.data
+
+
+def read_jobs(call: Call, response: httpx.Response, *secrets: str) -> list[ComplianceJob]:
+    """The jobs in a list answer (``[]`` when X sends none); raises ``APIError`` otherwise."""
+    parsed = _parse(call, response, ComplianceJobListResponse, secrets)
+    if isinstance(parsed.data, Unset):
+        if isinstance(parsed.errors, Unset) or not parsed.errors:
+            return []
+        raise _error_without_data(response, parsed.errors, secrets)
+    return list(parsed.data)
+
+
+def _parse(call: Call, response: httpx.Response, expected: type[T], secrets: tuple[str, ...]) -> T:
+    if not 200 <= response.status_code < 300:
+        raise error_for(response, *secrets)
+    try:
+        parsed = call.operation._build_response(client=_PARSER_CLIENT, response=response).parsed
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise _unreadable(response, exc, secrets) from None
+    if not isinstance(parsed, expected):
+        raise _unreadable(response, None, secrets)
+    return parsed
+
+
+def _unreadable(response: httpx.Response, cause: Exception | None, secrets: tuple[str, ...]) -> APIError:
+    why = (
+        ""
+        if cause is None
+        else f" ({type(cause).__name__}: {excerpt(str(cause).encode(), *secrets, limit=80)})"
+    )
+    return APIError(
+        f"{response.status_code} answer this client cannot read{why}; body starts: "
+        f"{excerpt(response.content, *secrets)!r}",
+        status_code=response.status_code,
+        headers=response.headers,
+    )
+
+
+def _error_without_data(
+    response: httpx.Response, errors: list[Problem] | Unset, secrets: tuple[str, ...]
+) -> APIError:
+    problems: list[AnyProblem] = [] if isinstance(errors, Unset) else list(errors)
+    if not problems:
+        return _unreadable(response, None, secrets)
+    error_class = NotFoundError if any(_is(p, "resource-not-found") for p in problems) else APIError
+    return error_class(
+        _message(response, problems, secrets),
+        status_code=response.status_code,
+        problems=problems,
+        headers=response.headers,
+    )
+
+
+_ERROR_BY_STATUS: Mapping[int, type[APIError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    429: RateLimitError,
+}
+
+
+def error_for(response: httpx.Response, *secrets: str) -> APIError:
+    """The ``APIError`` for an answer that is not 2xx, with X's problems when the body has them."""
+    status = response.status_code
+    problems = problems_in(response.content, invalid_request=status == 400)
+    message = _message(response, problems, secrets)
+    error_class = _ERROR_BY_STATUS.get(status, ServerError if status >= 500 else APIError)
+    if error_class is RateLimitError:
+        reset_at = reset_from_headers(response.headers, utc_now())
+        if reset_at is not None:
+            message += f"; the bucket resets at {reset_at:%Y-%m-%d %H:%M:%S} UTC"
+        return RateLimitError(
+            message,
+            status_code=status,
+            problems=problems,
+            headers=response.headers,
+            reset_at=reset_at,
+        )
+    return error_class(message, status_code=status, problems=problems, headers=response.headers)
+
+
+def problems_in(body: bytes, *, invalid_request: bool = False) -> list[AnyProblem]:
+    """X's problems in a body: one problem object, or a body's ``errors`` array; [] if neither."""
+    try:
+        document = json.loads(body)
+    except ValueError:
+        return []
+    if not isinstance(document, dict):
+        return []
+    if "title" in document and "type" in document:
+        model: type[Problem] | type[InvalidRequestProblem] = (
+            InvalidRequestProblem if invalid_request else Problem
+        )
+        return _problems([document], model)
+    errors = document.get("errors")
+    return _problems(errors, Problem) if isinstance(errors, list) else []
+
+
+def _problems(raw: list[Any], model: type[Problem] | type[InvalidRequestProblem]) -> list[AnyProblem]:
+    parsed: list[AnyProblem] = []
+    for item in raw:
+        try:
+            parsed.append(model.from_dict(item))
+        except (ValueError, KeyError, TypeError, AttributeError):
+            continue
+    return parsed
+
+
+def _is(problem: AnyProblem, name: str) -> bool:
+    """Whether a problem's type names ``name``, whatever host X put before it."""
+    return str(problem.type_).rstrip("/").rsplit("/", 1)[-1] == name
+
+
+def _message(response: httpx.Response, problems: list[AnyProblem], secrets: tuple[str, ...]) -> str:
+    status = response.status_code
+    if not problems:
+        reason = _reason(status)
+        body = excerpt(response.content, *secrets)
+        return f"{status} {reason}: {body!r}" if body else f"{status} {reason}"
+    first = problems[0]
+    text = f"{status} {first.title}"
+    if not isinstance(first.detail, Unset) and first.detail and first.detail != first.title:
+        text += f": {first.detail}"
+    if isinstance(first, InvalidRequestProblem) and not isinstance(first.errors, Unset):
+        reasons = "; ".join(e.message for e in first.errors)
+        if reasons:
+            text += f" ({reasons})"
+    if len(problems) > 1:
+        text += f" (+{len(problems) - 1} more)"
+    return excerpt(text.encode(), *secrets, limit=400)
+
+
+def _reason(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Unexpected status"

@@ -1,0 +1,34 @@
+"""Every default of the client, in one place to read and change."""
+
+from __future__ import annotations
+
+BEARER_TOKEN_ENV = "X_BEARER_TOKEN"
+BASE_URL_ENV = "X_API_BASE_URL"
+DEFAULT_BASE_URL = "https://api.x.com"
+
+DEFAULT_TIMEOUT = 30.0
+"""Seconds for each of connect, read, write and pool, per HTTP request."""
+
+DEFAULT_MAX_RETRIES = 2
+"""Retries after the first attempt, for connection errors, timeouts, 5xx and near 429 resets."""
+
+INITIAL_BACKOFF = 0.5
+BACKOFF_MULTIPLIER = 2.0
+MAX_BACKOFF = 8.0
+BACKOFF_JITTER = 0.25
+"""A backoff of d seconds sleeps between d * (1 - BACKOFF_JITTER) and d."""
+
+MAX_RATE_LIMIT_WAIT = 60.0
+"""A 429 whose reset is at most this many seconds away is waited out; a farther one raises."""
+
+RATE_LIMIT_MARGIN = 0.25
+"""Seconds added to a rate-limit wait, for X's whole-second resets and small clock differences."""
+
+RETRYABLE_STATUSES = frozenset({500, 502, 503, 504})
+
+LOGGER_NAME = "x_compliance"
+
+JOB_ID_PATTERN = r"[0-9]{1,19}"
+MAX_JOB_NAME_LENGTH = 64
+
+USER_AGENT = "x-compliance-python"

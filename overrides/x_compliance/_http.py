@@ -1,0 +1,107 @@
+"""One request through its retries: the decisions, shared by the sync and async clients.
+
+An ``Exchange`` is told what happened to each attempt (an answer or a transport error) and says
+whether to sleep and resend, or stop. It logs each attempt, records rate limits, and turns a final
+transport error into ``APIConnectionError``. The clients' ``_send`` loops only do the I/O.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable
+
+import httpx
+from attrs import define, field
+
+from x_compliance import _constants as c
+from x_compliance._redact import redact, url_for_log
+from x_compliance._retry import RetryPolicy, never_reached_server
+from x_compliance.errors import APIConnectionError, APITimeoutError
+from x_compliance.rate_limits import RateLimits
+
+logger = logging.getLogger(c.LOGGER_NAME)
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@define
+class Exchange:
+    """The retry state of one logical request (``method`` ``url``)."""
+
+    method: str
+    url: str
+    policy: RetryPolicy
+    idempotent: bool
+    endpoint: str | None = None
+    """The rate-limit bucket this request draws on (None for storage URLs)."""
+    rate_limits: RateLimits | None = None
+    secrets: tuple[str, ...] = ()
+    clock: Callable[[], dt.datetime] = utc_now
+    retries: int = 0
+    _started: float = field(factory=time.perf_counter)
+
+    @property
+    def label(self) -> str:
+        return f"{self.method} {url_for_log(self.url)}"
+
+    def begin_attempt(self) -> None:
+        self._started = time.perf_counter()
+
+    def after_response(self, response: httpx.Response) -> float | None:
+        """Seconds to sleep before resending, or None: ``response`` is the answer to keep."""
+        elapsed_ms = (time.perf_counter() - self._started) * 1000
+        logger.debug(
+            "%s -> %d in %.1f ms (attempt %d)",
+            self.label,
+            response.status_code,
+            elapsed_ms,
+            self.retries + 1,
+        )
+        if self.endpoint is not None and self.rate_limits is not None:
+            self.rate_limits.update(self.endpoint, response.headers)
+        delay = self.policy.after_status(
+            response.status_code, response.headers, self.retries + 1, self.idempotent, self.clock()
+        )
+        if delay is not None:
+            self.retries += 1
+            what = "rate limit" if response.status_code == 429 else str(response.status_code)
+            logger.info(
+                "%s: %s, waiting %.2f s before retry %d of %d",
+                self.label,
+                what,
+                delay,
+                self.retries,
+                self.policy.max_retries,
+            )
+        return delay
+
+    def after_error(self, error: httpx.TransportError) -> float:
+        """Seconds to sleep before resending after ``error``; raises when it is final."""
+        kind = type(error).__name__
+        logger.debug("%s -> %s (attempt %d)", self.label, kind, self.retries + 1)
+        delay = self.policy.after_error(error, self.retries + 1, self.idempotent)
+        if delay is None:
+            raise self._final_error(error) from None
+        self.retries += 1
+        logger.info(
+            "%s: %s, waiting %.2f s before retry %d of %d",
+            self.label,
+            kind,
+            delay,
+            self.retries,
+            self.policy.max_retries,
+        )
+        return delay
+
+    def _final_error(self, error: httpx.TransportError) -> APIConnectionError:
+        cause = redact(str(error) or type(error).__name__, *self.secrets)
+        tries = f"after {self.retries + 1} attempts" if self.retries else "on the first attempt"
+        message = f"{self.label} failed {tries}: {type(error).__name__}: {cause}"
+        if not self.idempotent and not never_reached_server(error):
+            message += " (the request may have reached X and acted; check before sending it again)"
+        error_class = APITimeoutError if isinstance(error, httpx.TimeoutException) else APIConnectionError
+        return error_class(message)

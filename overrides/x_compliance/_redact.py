@@ -1,0 +1,33 @@
+"""Keeping secrets out of messages and logs: the bearer token and signed URLs' signatures."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+_SIGNATURE = re.compile(r"(X-Goog-Signature=)[^&\s\"'<>]+", re.IGNORECASE)
+_BEARER = re.compile(r"(Bearer\s+)[A-Za-z0-9%._~+/=-]+", re.IGNORECASE)
+
+
+def redact(text: str, *secrets: str) -> str:
+    """``text`` with every signature, bearer credential and given secret replaced by ``***``."""
+    text = _SIGNATURE.sub(r"\1***", text)
+    text = _BEARER.sub(r"\1***", text)
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return text
+
+
+def url_for_log(url: str) -> str:
+    """A URL's host and path only: signed URLs carry their credential in the query."""
+    parts = urlsplit(url)
+    return f"{parts.netloc}{parts.path}" if parts.netloc else parts.path
+
+
+def excerpt(body: bytes, *secrets: str, limit: int = 200) -> str:
+    """The start of a response body, on one line, redacted, for an error message."""
+    text = body[: limit * 4].decode("utf-8", errors="replace")
+    text = " ".join(text.split())
+    text = redact(text, *secrets)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
