@@ -8,9 +8,13 @@ CI) and are never copied in. Without that folder the tests that read it skip, ex
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from tests.client.scripted import Driver, Script
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -31,3 +35,19 @@ def require_shared() -> Path:
 @pytest.fixture
 def real_responses() -> Path:
     return require_shared()
+
+
+@pytest.fixture(params=["sync", "async"])
+def kind(request: pytest.FixtureRequest) -> str:
+    """Each test that uses it runs twice: through ComplianceClient and AsyncComplianceClient."""
+    return str(request.param)
+
+
+@pytest.fixture
+def api(kind: str) -> Callable[..., Driver]:
+    """``api(answer, ...)``: a client of the parametrized kind talking to a scripted X."""
+
+    def make(*answers: Any, **options: Any) -> Driver:
+        return Driver(kind, Script(*answers), **options)
+
+    return make

@@ -12,11 +12,11 @@ from typing import Any
 
 import httpx
 import pytest
+
 import x_compliance as xc
+from tests.test_models_tolerance import JOB
 from x_compliance_api import AuthenticatedClient
 from x_compliance_api.api.compliance import get_compliance_jobs_by_id
-
-from tests.test_models_tolerance import JOB
 
 
 def client_answering(status: int, content: bytes, content_type: str) -> AuthenticatedClient:

@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
+
 import x_compliance as xc
 from x_compliance_api import AuthenticatedClient
 from x_compliance_api.api.compliance import (

@@ -7,17 +7,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import x_compliance as xc
-from x_compliance_api.types import UNSET
 
+import x_compliance as xc
 from tests.conftest import REAL_RESPONSES
 from tests.recorded import bodies, edited_files, kind, load
+from x_compliance_api.models import ComplianceResult as GeneratedResult
+from x_compliance_api.types import UNSET
 
 MODEL_BY_KIND: dict[str, Any] = {
     "list": xc.ComplianceJobListResponse,
     "job_response": xc.ComplianceJobResponse,
     "job": xc.ComplianceJob,
-    "result": xc.ComplianceResult,
+    "result": GeneratedResult,
     "problem": xc.Problem,
 }
 UTC = dt.UTC
@@ -163,7 +164,7 @@ def test_results_file_lines_parse(real_responses: Path) -> None:
     lines = (real_responses / "x-docs_quickstart__download_results_example.jsonl").read_text()
     import json
 
-    results = [xc.ComplianceResult.from_dict(json.loads(line)) for line in lines.splitlines()]
+    results = [GeneratedResult.from_dict(json.loads(line)) for line in lines.splitlines()]
 
     assert [r.reason for r in results] == ["deleted", "protected", "suspended"]
     assert all(r.id.isdigit() for r in results)

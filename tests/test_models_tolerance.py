@@ -6,7 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 import x_compliance as xc
+from x_compliance_api.models import ComplianceResult as GeneratedResult
 from x_compliance_api.types import UNSET
 
 JOB: dict[str, Any] = {
@@ -73,7 +75,7 @@ def test_unknown_result_reason_is_kept() -> None:
         "created_at": JOB["created_at"],
     }
 
-    result = xc.ComplianceResult.from_dict(line)
+    result = GeneratedResult.from_dict(line)
 
     assert result.reason == "age_restricted"
     assert result.to_dict()["reason"] == "age_restricted"

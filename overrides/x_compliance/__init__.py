@@ -13,22 +13,9 @@ The models are the ones generated from ``spec/compliance.yaml`` (package ``x_com
 re-exported so that ``from_dict()`` and ``to_dict()`` round-trip what X sends. Their enums are
 open: an unknown ``status`` is kept as its raw string (``job.status == "archived"``). The Python
 attribute for the wire field ``type`` is ``type_`` (the generator's rename of the builtin).
+``ComplianceResult``, one line of a results file, is a lean record of its own (``results.py``):
+``redacted_at`` is None when absent.
 """
-
-from x_compliance_api.models import (
-    ComplianceJob,
-    ComplianceJobListResponse,
-    ComplianceJobResponse,
-    ComplianceResult,
-    CreateComplianceJobRequest,
-    InvalidRequestProblem,
-    JobStatus,
-    JobStatusFilter,
-    JobType,
-    Problem,
-    ResultAction,
-    ResultReason,
-)
 
 from x_compliance._retry import RetryPolicy
 from x_compliance.client import AsyncComplianceClient, ComplianceClient
@@ -54,6 +41,20 @@ from x_compliance.errors import (
     WaitTimeoutError,
 )
 from x_compliance.rate_limits import RateLimit
+from x_compliance.results import ComplianceResult
+from x_compliance_api.models import (
+    ComplianceJob,
+    ComplianceJobListResponse,
+    ComplianceJobResponse,
+    CreateComplianceJobRequest,
+    InvalidRequestProblem,
+    JobStatus,
+    JobStatusFilter,
+    JobType,
+    Problem,
+    ResultAction,
+    ResultReason,
+)
 
 __all__ = [
     "APIConnectionError",

@@ -17,6 +17,22 @@ from typing import Any, TypeVar
 
 import httpx
 from attrs import frozen
+
+from x_compliance import _constants as c
+from x_compliance._http import utc_now
+from x_compliance._redact import excerpt
+from x_compliance.errors import (
+    AnyProblem,
+    APIError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ServerError,
+)
+from x_compliance.rate_limits import CREATE_JOB, GET_JOB, LIST_JOBS, reset_from_headers
 from x_compliance_api import Client
 from x_compliance_api.api.compliance import (
     create_compliance_jobs,
@@ -35,22 +51,6 @@ from x_compliance_api.models import (
     Problem,
 )
 from x_compliance_api.types import UNSET, Unset
-
-from x_compliance import _constants as c
-from x_compliance._http import utc_now
-from x_compliance._redact import excerpt
-from x_compliance.errors import (
-    AnyProblem,
-    APIError,
-    AuthenticationError,
-    BadRequestError,
-    ConflictError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitError,
-    ServerError,
-)
-from x_compliance.rate_limits import CREATE_JOB, GET_JOB, LIST_JOBS, reset_from_headers
 
 _JOB_ID = re.compile(rf"^{c.JOB_ID_PATTERN}$")
 

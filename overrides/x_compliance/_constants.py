@@ -32,3 +32,19 @@ JOB_ID_PATTERN = r"[0-9]{1,19}"
 MAX_JOB_NAME_LENGTH = 64
 
 USER_AGENT = "x-compliance-python"
+
+TRANSFER_BLOCK = 1024 * 1024
+"""Bytes read from disk per block when checking and sending uploads."""
+
+RESUMABLE_CHUNK = 8 * 1024 * 1024
+"""Bytes per chunk of a resumable upload (Cloud Storage wants multiples of 256 KiB)."""
+
+POLL_INITIAL = 0.5
+POLL_MULTIPLIER = 1.5
+POLL_MAX = 30.0
+"""wait_for_job polls after 0.5 s, then 1.5 times longer each time, up to 30 s between polls."""
+
+POLL_RESERVE_FRACTION = 0.1
+POLL_RESERVE_MIN = 2
+"""wait_for_job leaves this share of the get-job bucket (at least POLL_RESERVE_MIN requests)
+untouched, for the caller's other requests, and waits for the reset rather than spend it."""

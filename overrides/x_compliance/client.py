@@ -8,21 +8,42 @@ The two classes differ only in how they send and sleep.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
+import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
 import httpx
 from attrs import evolve
-from x_compliance_api.models import ComplianceJob
 
 from x_compliance import _api
 from x_compliance import _constants as c
-from x_compliance._http import Exchange
+from x_compliance._http import Exchange, utc_now
 from x_compliance._retry import RetryPolicy
-from x_compliance.rate_limits import RateLimit, RateLimits
+from x_compliance._transfer import (
+    Download,
+    PreparedUpload,
+    Progress,
+    ResumableUpload,
+    RetryableAnswer,
+    Source,
+    check_download,
+    check_upload_window,
+    plain_upload_request,
+    prepare_upload,
+    storage_error,
+)
+from x_compliance._wait import Poller
+from x_compliance.errors import UploadError
+from x_compliance.rate_limits import GET_JOB, RateLimit, RateLimits
+from x_compliance.results import ComplianceResult, LineReader
+from x_compliance_api.models import ComplianceJob
+
+logger = logging.getLogger(c.LOGGER_NAME)
 
 __all__ = ["AsyncComplianceClient", "ComplianceClient"]
 
@@ -60,6 +81,21 @@ class _ClientCore:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r}, bearer_token='***')"
+
+    def _storage_exchange(self, request: dict[str, Any]) -> Exchange:
+        """Retry state for a request to a signed storage URL: no token, no rate-limit bucket."""
+        request["timeout"] = self.timeout
+        return Exchange(
+            method=request["method"],
+            url=request["url"],
+            policy=self.retry_policy,
+            idempotent=True,
+            secrets=(self._token,),
+        )
+
+    def _wait_progress(self, poller: Poller, timeout: float | None, progress: Progress | None) -> None:
+        if progress is not None:
+            progress(int(time.monotonic() - poller.started), None if timeout is None else int(timeout))
 
     def _exchange(self, call: _api.Call) -> tuple[Exchange, dict[str, Any]]:
         request = dict(call.request)
@@ -146,6 +182,168 @@ class ComplianceClient(_ClientCore):
         call = _api.create_job_call(type, name, resumable)
         return _api.read_job(call, self._send(call), self._token)
 
+    # The workflow: upload, wait, results ------------------------------------------------------
+
+    def upload_ids(self, job: _api.JobRef, source: Source, progress: Progress | None = None) -> int:
+        """Send the IDs in ``source`` to ``job``'s upload URL; returns how many were sent.
+
+        ``source`` is a path, an iterable of str/int IDs, or a binary file object. Every line is
+        checked first (1-19 digits; blank lines skipped): a bad one raises ``ValueError`` naming its
+        line number, before a byte is sent. Memory does not grow with the number of IDs.
+        ``progress(bytes_sent, total_bytes)`` is called as the upload goes. Jobs created with
+        ``resumable=True`` upload in chunks and resume after a dropped connection.
+        Raises ``UploadExpiredError`` when the upload window has passed, ``UploadError`` when storage
+        refuses the upload.
+        """
+        job = self._job(job)
+        check_upload_window(job, utc_now())
+        with prepare_upload(source) as prepared:
+            return self._upload_prepared(job, prepared, progress)
+
+    def wait_for_job(
+        self, job: _api.JobRef, timeout: float | None = None, progress: Progress | None = None
+    ) -> ComplianceJob:
+        """Poll ``job`` until it is complete, and return it.
+
+        Raises ``JobFailedError`` (with X's ``error``), ``JobExpiredError``, or ``WaitTimeoutError``
+        after ``timeout`` seconds. Polls start short and back off, paced by the get-job rate limit so
+        that waiting never causes a 429. ``progress(seconds_waited, timeout)`` is called after each poll.
+        """
+        job = self._job(job)
+        poller = Poller(timeout, time.monotonic())
+        while not poller.finished(job):
+            delay, poll = poller.next_poll(job, self._rate_limits.get(GET_JOB), utc_now(), time.monotonic())
+            self._sleep(delay)
+            if not poll:
+                raise poller.timed_out(job, time.monotonic())
+            job = self.get_job(job.id)
+            self._wait_progress(poller, timeout, progress)
+        return job
+
+    def iter_results(self, job: _api.JobRef) -> Iterator[ComplianceResult]:
+        """The results of a complete job, one ``ComplianceResult`` per line, streamed.
+
+        Memory does not grow with the file; a dropped connection resumes where it broke, so every
+        line is yielded exactly once. Raises ``DownloadExpiredError`` for an expired URL and
+        ``DownloadError`` for a job that is not complete or results that stay truncated.
+        """
+        reader = LineReader()
+        for chunk in self._download(self._job(job), None):
+            yield from reader.feed(chunk)
+        yield from reader.finish()
+
+    def download_results(
+        self, job: _api.JobRef, path: str | os.PathLike[str], progress: Progress | None = None
+    ) -> Path:
+        """Save a complete job's results file at ``path``, exactly as X wrote it; returns the path.
+
+        The file is written beside ``path`` under a temporary name and renamed into place only when
+        every byte has arrived: a failure never leaves a partial file under ``path``.
+        """
+        job = self._job(job)
+        check_download(job, utc_now())
+        target = Path(path)
+        with _replace_when_done(target) as file:
+            for chunk in self._download(job, progress):
+                file.write(chunk)
+        return target
+
+    def run_job(
+        self,
+        type: _api.JobTypeArg,
+        source: Source,
+        name: str | None = None,
+        timeout: float | None = None,
+        progress: Progress | None = None,
+        *,
+        resumable: bool = False,
+    ) -> ComplianceJob:
+        """Create a job, upload ``source`` to it, wait until it completes; returns the complete job.
+
+        ``source`` is checked before the job is created, so a bad line creates no job.
+        ``progress`` follows the upload (bytes).
+        """
+        with prepare_upload(source) as prepared:
+            job = self.create_job(type, name, resumable)
+            self._upload_prepared(job, prepared, progress)
+        return self.wait_for_job(job, timeout)
+
+    def _job(self, job: _api.JobRef) -> ComplianceJob:
+        return job if isinstance(job, ComplianceJob) else self.get_job(job)
+
+    def _upload_prepared(
+        self, job: ComplianceJob, prepared: PreparedUpload, progress: Progress | None
+    ) -> int:
+        if job.resumable is True:
+            self._upload_resumable(job, prepared, progress)
+        else:
+            request = plain_upload_request(job, prepared)
+            response = self._send_storage(request, body=lambda: prepared.chunks(progress=progress))
+            if not response.is_success:
+                raise storage_error(response, UploadError, "taking the upload")
+        logger.info("uploaded %d IDs (%d bytes) to job %s", prepared.count, prepared.size, job.id)
+        return prepared.count
+
+    def _upload_resumable(
+        self, job: ComplianceJob, prepared: PreparedUpload, progress: Progress | None
+    ) -> None:
+        upload = ResumableUpload(job, prepared, self.retry_policy)
+        upload.on_start(self._send_storage(upload.start_request()))
+        while not upload.done:
+            request = upload.chunk_request()
+            try:
+                response = self._http.request(**request, timeout=self.timeout)
+            except httpx.TransportError as error:
+                transient, cause = True, type(error).__name__
+            else:
+                transient, cause = upload.on_answer(response), f"storage answered {response.status_code}"
+            if progress is not None:
+                progress(upload.offset, prepared.size)
+            if transient:
+                logger.info("upload of job %s broke at byte %d (%s): resuming", job.id, upload.offset, cause)
+                self._sleep(upload.after_break(cause))
+                upload.on_answer(self._send_storage(upload.status_request()))
+
+    def _download(self, job: ComplianceJob, progress: Progress | None) -> Iterator[bytes]:
+        check_download(job, utc_now())
+        download = Download(job, self.retry_policy)
+        while True:
+            try:
+                with self._http.stream(**download.request(), timeout=self.timeout) as response:
+                    if download.on_response(response):
+                        for chunk in response.iter_raw():
+                            data = download.accept(chunk)
+                            if data:
+                                yield data
+                                if progress is not None:
+                                    progress(download.offset, download.total)
+                if download.total is None or download.complete:
+                    return
+                cause = "an answer shorter than its Content-Length"
+            except httpx.TransportError as error:
+                cause = type(error).__name__
+            except RetryableAnswer as answer:
+                cause = str(answer)
+            logger.info("download of job %s broke at byte %d (%s): resuming", job.id, download.offset, cause)
+            self._sleep(download.after_break(cause))
+
+    def _send_storage(
+        self, request: dict[str, Any], body: Callable[[], Iterator[bytes]] | None = None
+    ) -> httpx.Response:
+        exchange = self._storage_exchange(request)
+        while True:
+            exchange.begin_attempt()
+            try:
+                content = None if body is None else body()
+                response = self._http.request(**request, content=content)
+            except httpx.TransportError as error:
+                self._sleep(exchange.after_error(error))
+                continue
+            delay = exchange.after_response(response)
+            if delay is None:
+                return response
+            self._sleep(delay)
+
     def _send(self, call: _api.Call) -> httpx.Response:
         exchange, request = self._exchange(call)
         while True:
@@ -222,6 +420,145 @@ class AsyncComplianceClient(_ClientCore):
         call = _api.create_job_call(type, name, resumable)
         return _api.read_job(call, await self._send(call), self._token)
 
+    async def upload_ids(self, job: _api.JobRef, source: Source, progress: Progress | None = None) -> int:
+        """See ``ComplianceClient.upload_ids``. The source is checked in a worker thread."""
+        job = await self._job(job)
+        check_upload_window(job, utc_now())
+        prepared = await asyncio.to_thread(prepare_upload, source)
+        with prepared:
+            return await self._upload_prepared(job, prepared, progress)
+
+    async def wait_for_job(
+        self, job: _api.JobRef, timeout: float | None = None, progress: Progress | None = None
+    ) -> ComplianceJob:
+        """See ``ComplianceClient.wait_for_job``."""
+        job = await self._job(job)
+        poller = Poller(timeout, time.monotonic())
+        while not poller.finished(job):
+            delay, poll = poller.next_poll(job, self._rate_limits.get(GET_JOB), utc_now(), time.monotonic())
+            await self._sleep(delay)
+            if not poll:
+                raise poller.timed_out(job, time.monotonic())
+            job = await self.get_job(job.id)
+            self._wait_progress(poller, timeout, progress)
+        return job
+
+    async def iter_results(self, job: _api.JobRef) -> AsyncIterator[ComplianceResult]:
+        """See ``ComplianceClient.iter_results``: ``async for result in client.iter_results(job)``."""
+        reader = LineReader()
+        async for chunk in self._download(await self._job(job), None):
+            for result in reader.feed(chunk):
+                yield result
+        for result in reader.finish():
+            yield result
+
+    async def download_results(
+        self, job: _api.JobRef, path: str | os.PathLike[str], progress: Progress | None = None
+    ) -> Path:
+        """See ``ComplianceClient.download_results``."""
+        job = await self._job(job)
+        check_download(job, utc_now())
+        target = Path(path)
+        with _replace_when_done(target) as file:
+            async for chunk in self._download(job, progress):
+                file.write(chunk)
+        return target
+
+    async def run_job(
+        self,
+        type: _api.JobTypeArg,
+        source: Source,
+        name: str | None = None,
+        timeout: float | None = None,
+        progress: Progress | None = None,
+        *,
+        resumable: bool = False,
+    ) -> ComplianceJob:
+        """See ``ComplianceClient.run_job``."""
+        prepared = await asyncio.to_thread(prepare_upload, source)
+        with prepared:
+            job = await self.create_job(type, name, resumable)
+            await self._upload_prepared(job, prepared, progress)
+        return await self.wait_for_job(job, timeout)
+
+    async def _job(self, job: _api.JobRef) -> ComplianceJob:
+        return job if isinstance(job, ComplianceJob) else await self.get_job(job)
+
+    async def _upload_prepared(
+        self, job: ComplianceJob, prepared: PreparedUpload, progress: Progress | None
+    ) -> int:
+        if job.resumable is True:
+            await self._upload_resumable(job, prepared, progress)
+        else:
+            request = plain_upload_request(job, prepared)
+            response = await self._send_storage(
+                request, body=lambda: _aiter(prepared.chunks(progress=progress))
+            )
+            if not response.is_success:
+                raise storage_error(response, UploadError, "taking the upload")
+        logger.info("uploaded %d IDs (%d bytes) to job %s", prepared.count, prepared.size, job.id)
+        return prepared.count
+
+    async def _upload_resumable(
+        self, job: ComplianceJob, prepared: PreparedUpload, progress: Progress | None
+    ) -> None:
+        upload = ResumableUpload(job, prepared, self.retry_policy)
+        upload.on_start(await self._send_storage(upload.start_request()))
+        while not upload.done:
+            request = upload.chunk_request()
+            try:
+                response = await self._http.request(**request, timeout=self.timeout)
+            except httpx.TransportError as error:
+                transient, cause = True, type(error).__name__
+            else:
+                transient, cause = upload.on_answer(response), f"storage answered {response.status_code}"
+            if progress is not None:
+                progress(upload.offset, prepared.size)
+            if transient:
+                logger.info("upload of job %s broke at byte %d (%s): resuming", job.id, upload.offset, cause)
+                await self._sleep(upload.after_break(cause))
+                upload.on_answer(await self._send_storage(upload.status_request()))
+
+    async def _download(self, job: ComplianceJob, progress: Progress | None) -> AsyncIterator[bytes]:
+        check_download(job, utc_now())
+        download = Download(job, self.retry_policy)
+        while True:
+            try:
+                async with self._http.stream(**download.request(), timeout=self.timeout) as response:
+                    if download.on_response(response):
+                        async for chunk in response.aiter_raw():
+                            data = download.accept(chunk)
+                            if data:
+                                yield data
+                                if progress is not None:
+                                    progress(download.offset, download.total)
+                if download.total is None or download.complete:
+                    return
+                cause = "an answer shorter than its Content-Length"
+            except httpx.TransportError as error:
+                cause = type(error).__name__
+            except RetryableAnswer as answer:
+                cause = str(answer)
+            logger.info("download of job %s broke at byte %d (%s): resuming", job.id, download.offset, cause)
+            await self._sleep(download.after_break(cause))
+
+    async def _send_storage(
+        self, request: dict[str, Any], body: Callable[[], AsyncIterator[bytes]] | None = None
+    ) -> httpx.Response:
+        exchange = self._storage_exchange(request)
+        while True:
+            exchange.begin_attempt()
+            try:
+                content = None if body is None else body()
+                response = await self._http.request(**request, content=content)
+            except httpx.TransportError as error:
+                await self._sleep(exchange.after_error(error))
+                continue
+            delay = exchange.after_response(response)
+            if delay is None:
+                return response
+            await self._sleep(delay)
+
     async def _send(self, call: _api.Call) -> httpx.Response:
         exchange, request = self._exchange(call)
         while True:
@@ -251,3 +588,35 @@ class AsyncComplianceClient(_ClientCore):
         tb: TracebackType | None,
     ) -> None:
         await self.close()
+
+
+class _replace_when_done:
+    """A temporary file beside ``target``, renamed onto it only if the block ends without error."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+
+    def __enter__(self) -> Any:
+        handle, name = tempfile.mkstemp(
+            dir=self.target.parent, prefix=f".{self.target.name}.", suffix=".part"
+        )
+        self.temporary = Path(name)
+        self.file = os.fdopen(handle, "wb")
+        return self.file
+
+    def __exit__(self, exc_type: type[BaseException] | None, *rest: object) -> None:
+        try:
+            if exc_type is None:
+                self.file.flush()
+                os.fsync(self.file.fileno())
+            self.file.close()
+            if exc_type is None:
+                os.replace(self.temporary, self.target)
+        finally:
+            self.temporary.unlink(missing_ok=True)
+
+
+async def _aiter(chunks: Iterator[bytes]) -> AsyncIterator[bytes]:
+    """An async view of a file's blocks, for httpx's async client (disk reads of 1 MiB block briefly)."""
+    for chunk in chunks:
+        yield chunk

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
+
 import x_compliance as xc
 
 TOKEN = "AAAAAAAAAAAAAAAAAAAAAsecret-token-value%2Fwith%3Dsymbols"
@@ -32,7 +33,8 @@ JOB: dict[str, Any] = {
 Answer = httpx.Response | Exception | Callable[[httpx.Request], httpx.Response]
 
 
-def rate_headers(remaining: int = 149, reset: int = RESET_FAR, limit: int = 150) -> dict[str, str]:
+def rate_headers(remaining: int = 149, reset: int | None = None, limit: int = 150) -> dict[str, str]:
+    reset = reset if reset is not None else int(time.time()) + 900
     return {
         "x-rate-limit-limit": str(limit),
         "x-rate-limit-remaining": str(remaining),

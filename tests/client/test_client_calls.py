@@ -7,8 +7,8 @@ import json
 from collections.abc import Callable
 
 import pytest
-import x_compliance as xc
 
+import x_compliance as xc
 from tests.client.scripted import JOB, TOKEN, Driver, job_response, json_response
 
 Api = Callable[..., Driver]

@@ -6,8 +6,8 @@ import asyncio
 
 import httpx
 import pytest
-import x_compliance as xc
 
+import x_compliance as xc
 from tests.client.scripted import TOKEN, Script, job_response
 
 

@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-import x_compliance as xc
 
+import x_compliance as xc
 from tests.client.scripted import JOB, Driver, json_response, problem, rate_headers, reset_in
 
 Api = Callable[..., Driver]

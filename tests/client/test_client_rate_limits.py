@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-import x_compliance as xc
 
+import x_compliance as xc
 from tests.client.scripted import JOB, Driver, job_response, json_response, rate_headers
 
 Api = Callable[..., Driver]

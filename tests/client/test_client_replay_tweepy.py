@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import x_compliance as xc
 
+import x_compliance as xc
 from tests.test_generated_replay_tweepy import ASYNC_CASSETTE, SYNC_CASSETTE, drop_stale_content_encoding
 
 TWITTER = "https://api.twitter.com"

@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-import x_compliance as xc
 
+import x_compliance as xc
 from tests.client.scripted import JOB, TOKEN, Driver, json_response, problem
 
 Api = Callable[..., Driver]

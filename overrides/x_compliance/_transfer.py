@@ -1,0 +1,436 @@
+"""Moving IDs to storage and results back: the signed-URL side of a compliance job, without I/O.
+
+Uploads: the source is read once, in blocks, and every line checked (1-19 digits; blank lines
+skipped; spaces and CR around an ID tolerated and removed) before anything is sent, so a bad line
+raises ``ValueError`` naming its line number and storage never sees a byte of a bad upload. A file
+that is already clean is sent as it is; anything else is first written clean to a temporary spool
+file. Either way the upload has a known size: a plain ``PUT`` with ``Content-Length``, or Cloud
+Storage's resumable protocol in chunks.
+
+Downloads: a ``GET`` of the signed URL with ``Accept-Encoding: identity`` (so byte offsets are the
+file's own); after a dropped or short answer, the next ``GET`` asks ``Range: bytes=N-`` from the
+first byte not yet received, so every byte, and so every line, is delivered exactly once.
+
+The classes here decide; the clients' drivers (``client.py``) do the I/O, sync or async.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import httpx
+from attrs import define, field
+
+from x_compliance import _constants as c
+from x_compliance._redact import excerpt
+from x_compliance._retry import RetryPolicy
+from x_compliance.errors import (
+    APIConnectionError,
+    DownloadError,
+    DownloadExpiredError,
+    UploadError,
+    UploadExpiredError,
+)
+from x_compliance_api.models import ComplianceJob, JobStatus
+
+__all__ = ["Download", "PreparedUpload", "ResumableUpload", "prepare_upload"]
+
+Source = str | os.PathLike[str] | Iterable[str | int] | IO[bytes]
+"""What ``upload_ids`` reads: a path, an iterable of str/int IDs, or a binary file object."""
+Progress = Callable[[int, int | None], None]
+"""Called with (done, total or None) as bytes move."""
+
+_ID = re.compile(rb"[0-9]{1,19}")
+_CLEAN_BLOCK = re.compile(rb"(?:[0-9]{1,19}\n)*")
+_STORAGE_CODE = re.compile(rb"<Code>([^<]{1,100})</Code>")
+_STORAGE_MESSAGE = re.compile(rb"<Message>([^<]{1,300})</Message>")
+_CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
+_RANGE = re.compile(r"bytes=0-(\d+)")
+
+
+# Uploads -------------------------------------------------------------------------------------
+
+
+@define
+class PreparedUpload:
+    """A checked upload: ``size`` bytes of ``count`` IDs, one per line, at ``path``."""
+
+    path: Path
+    size: int
+    count: int
+    temporary: bool = False
+
+    def chunks(
+        self, start: int = 0, end: int | None = None, progress: Progress | None = None
+    ) -> Iterator[bytes]:
+        """The bytes from ``start`` to ``end`` (exclusive), in blocks, reporting progress."""
+        end = self.size if end is None else end
+        with self.path.open("rb") as file:
+            file.seek(start)
+            done = start
+            while done < end:
+                block = file.read(min(c.TRANSFER_BLOCK, end - done))
+                if not block:
+                    raise UploadError(
+                        f"the upload file shrank while it was being sent ({done} of {end} bytes)"
+                    )
+                done += len(block)
+                yield block
+                if progress is not None:
+                    progress(done, self.size)
+
+    def read(self, start: int, end: int) -> bytes:
+        with self.path.open("rb") as file:
+            file.seek(start)
+            return file.read(end - start)
+
+    def close(self) -> None:
+        """Remove the spool file, if one was written."""
+        if self.temporary:
+            self.path.unlink(missing_ok=True)
+
+    def __enter__(self) -> PreparedUpload:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def prepare_upload(source: Source) -> PreparedUpload:
+    """Check every line of ``source`` and return it ready to send; ``ValueError`` on a bad line."""
+    if isinstance(source, str | os.PathLike):
+        path = Path(source)
+        count, clean_size = _check_blocks(_file_blocks(path), spool=None)
+        if clean_size == path.stat().st_size:
+            return _non_empty(PreparedUpload(path, clean_size, count))
+        with _spool() as (spool, spool_path):
+            count, size = _check_blocks(_file_blocks(path), spool=spool)
+        return _non_empty(PreparedUpload(spool_path, size, count, temporary=True))
+    if hasattr(source, "read"):
+        with _spool() as (spool, spool_path):
+            count, size = _check_blocks(_stream_blocks(source), spool=spool)  # type: ignore[arg-type]
+        return _non_empty(PreparedUpload(spool_path, size, count, temporary=True))
+    if isinstance(source, bytes | bytearray):
+        raise TypeError("pass IDs as a path, an iterable of IDs or a binary file object, not bytes")
+    with _spool() as (spool, spool_path):
+        count, size = _check_items(source, spool)
+    return _non_empty(PreparedUpload(spool_path, size, count, temporary=True))
+
+
+class _spool:
+    """A temporary file to write a cleaned upload into; removed if writing it fails."""
+
+    def __enter__(self) -> tuple[IO[bytes], Path]:
+        handle, name = tempfile.mkstemp(prefix="x-compliance-upload-", suffix=".txt")
+        self.path = Path(name)
+        self.file = os.fdopen(handle, "wb")
+        return self.file, self.path
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        self.file.close()
+        if exc_type is not None:
+            self.path.unlink(missing_ok=True)
+
+
+def _non_empty(prepared: PreparedUpload) -> PreparedUpload:
+    if prepared.count == 0:
+        prepared.close()
+        raise ValueError("the source holds no IDs: nothing to upload")
+    return prepared
+
+
+def _file_blocks(path: Path) -> Iterator[bytes]:
+    with path.open("rb") as file:
+        yield from _stream_blocks(file)
+
+
+def _stream_blocks(file: IO[bytes]) -> Iterator[bytes]:
+    while block := file.read(c.TRANSFER_BLOCK):
+        if not isinstance(block, bytes):
+            raise TypeError(f"the file object gave {type(block).__name__}, not bytes: open it with 'rb'")
+        yield block
+
+
+def _check_blocks(blocks: Iterable[bytes], spool: IO[bytes] | None) -> tuple[int, int]:
+    """(IDs, clean bytes) of the lines in ``blocks``, each checked; writes clean lines to ``spool``.
+
+    Clean blocks (only "digits\\n" lines) are checked by one C-speed regex match; only blocks with
+    something else in them (CRLF, blanks, spaces, a bad line) are looked at line by line.
+    """
+    count = size = line_number = 0
+    partial = b""
+    for block in blocks:
+        data = partial + block if partial else block
+        end = data.rfind(b"\n") + 1
+        partial = data[end:]
+        whole = data[:end]
+        if _CLEAN_BLOCK.fullmatch(whole):
+            lines = whole.count(b"\n")
+            count += lines
+            line_number += lines
+            size += len(whole)
+            if spool is not None:
+                spool.write(whole)
+            continue
+        for line in whole[:-1].split(b"\n"):
+            line_number += 1
+            written = _check_line(line, line_number, spool)
+            count += written > 0
+            size += written
+    if partial:
+        written = _check_line(partial, line_number + 1, spool)
+        count += written > 0
+        size += written
+    return count, size
+
+
+def _check_line(line: bytes, number: int, spool: IO[bytes] | None) -> int:
+    """Check one line; write it clean to ``spool``; return the clean bytes (0 for a blank line)."""
+    stripped = line.strip()
+    if not stripped:
+        return 0
+    if not _ID.fullmatch(stripped):
+        shown = stripped[:40].decode("utf-8", errors="replace")
+        raise ValueError(f"line {number} is not an ID of 1-19 digits: {shown!r}")
+    if spool is not None:
+        spool.write(stripped + b"\n")
+    return len(stripped) + 1
+
+
+def _check_items(items: Iterable[str | int], spool: IO[bytes]) -> tuple[int, int]:
+    count = size = 0
+    batch: list[str] = []
+    for number, item in enumerate(items, start=1):
+        if isinstance(item, bool) or not isinstance(item, str | int):
+            raise ValueError(f"line {number} is not an ID: a {type(item).__name__}")
+        text = str(item).strip()
+        if not text:
+            continue
+        if not _ID.fullmatch(text.encode()):
+            raise ValueError(f"line {number} is not an ID of 1-19 digits: {text[:40]!r}")
+        batch.append(text)
+        if len(batch) >= 65536:
+            size += _write_batch(batch, spool)
+            count += len(batch)
+            batch = []
+    size += _write_batch(batch, spool)
+    return count + len(batch), size
+
+
+def _write_batch(batch: list[str], spool: IO[bytes]) -> int:
+    if not batch:
+        return 0
+    data = ("\n".join(batch) + "\n").encode()
+    spool.write(data)
+    return len(data)
+
+
+def check_upload_window(job: ComplianceJob, now: dt.datetime) -> None:
+    """Refuse an upload that storage would refuse: the job's upload window has passed."""
+    if job.status == JobStatus.EXPIRED or job.upload_expires_at <= now:
+        raise UploadExpiredError(
+            f"job {job.id}'s upload URL expired at {job.upload_expires_at:%Y-%m-%d %H:%M:%S} UTC: "
+            "create a new job"
+        )
+
+
+def plain_upload_request(job: ComplianceJob, prepared: PreparedUpload) -> dict[str, Any]:
+    return {
+        "method": "PUT",
+        "url": job.upload_url,
+        "headers": {"Content-Type": "text/plain", "Content-Length": str(prepared.size)},
+    }
+
+
+@define
+class ResumableUpload:
+    """Cloud Storage's resumable protocol for one prepared upload.
+
+    ``POST`` with ``x-goog-resumable: start`` opens a session (201, ``Location``); each ``PUT`` of a
+    chunk carries ``Content-Range: bytes FIRST-LAST/TOTAL``; 308 with ``Range: bytes=0-N`` says what
+    storage holds. After a broken chunk, an empty ``PUT`` with ``Content-Range: bytes */TOTAL`` asks
+    how much arrived, and the upload goes on from there. ``stalls`` counts breaks since the last
+    progress: more than the policy's ``max_retries`` of them in a row ends the upload.
+    """
+
+    job: ComplianceJob
+    prepared: PreparedUpload
+    policy: RetryPolicy
+    chunk_size: int = field(factory=lambda: c.RESUMABLE_CHUNK)
+    session_url: str | None = None
+    offset: int = 0
+    done: bool = False
+    stalls: int = 0
+
+    def start_request(self) -> dict[str, Any]:
+        return {
+            "method": "POST",
+            "url": self.job.upload_url,
+            "headers": {"x-goog-resumable": "start", "Content-Type": "text/plain", "Content-Length": "0"},
+        }
+
+    def on_start(self, response: httpx.Response) -> None:
+        location = response.headers.get("location")
+        if response.status_code not in (200, 201) or not location:
+            raise storage_error(response, UploadError, "opening the resumable upload")
+        self.session_url = location
+
+    def chunk_request(self) -> dict[str, Any]:
+        end = min(self.offset + self.chunk_size, self.prepared.size)
+        return {
+            "method": "PUT",
+            "url": self.session_url,
+            "headers": {
+                "Content-Type": "text/plain",
+                "Content-Range": f"bytes {self.offset}-{end - 1}/{self.prepared.size}",
+            },
+            "content": self.prepared.read(self.offset, end),
+        }
+
+    def status_request(self) -> dict[str, Any]:
+        return {
+            "method": "PUT",
+            "url": self.session_url,
+            "headers": {"Content-Range": f"bytes */{self.prepared.size}", "Content-Length": "0"},
+        }
+
+    def on_answer(self, response: httpx.Response) -> bool:
+        """Take a chunk's or a status query's answer; True when it was a transient failure."""
+        status = response.status_code
+        if status in (200, 201):
+            self._advance(self.prepared.size)
+            self.done = True
+            return False
+        if status == 308:
+            match = _RANGE.fullmatch(response.headers.get("range", "").strip())
+            self._advance(int(match.group(1)) + 1 if match else 0)
+            return False
+        if status == 429 or status in self.policy.retryable_statuses:
+            return True
+        if status in (404, 410):
+            raise storage_error(response, UploadError, "the resumable upload session is gone")
+        raise storage_error(response, UploadError, "uploading a chunk")
+
+    def after_break(self, cause: str) -> float:
+        """Seconds to wait before asking storage how much arrived; raises after too many stalls."""
+        self.stalls += 1
+        if self.stalls > self.policy.max_retries:
+            raise APIConnectionError(
+                f"upload of job {self.job.id} stopped at byte {self.offset} of {self.prepared.size} "
+                f"after {self.stalls} failures in a row ({cause})"
+            )
+        return self.policy.backoff(self.stalls)
+
+    def _advance(self, offset: int) -> None:
+        if offset > self.offset:
+            self.stalls = 0
+        self.offset = offset
+
+
+# Downloads -----------------------------------------------------------------------------------
+
+
+def check_download(job: ComplianceJob, now: dt.datetime) -> None:
+    """Refuse a download that cannot give results: a job not complete, or an expired URL."""
+    if job.download_expires_at <= now:
+        raise DownloadExpiredError(
+            f"job {job.id}'s results expired at {job.download_expires_at:%Y-%m-%d %H:%M:%S} UTC"
+        )
+    if job.status != JobStatus.COMPLETE:
+        raise DownloadError(f"job {job.id} is {job.status}, not complete: wait for it first")
+
+
+class RetryableAnswer(Exception):
+    """An answer from storage worth asking again (429, 5xx)."""
+
+
+@define
+class Download:
+    """One results download, resumed with ``Range`` until every byte has arrived once."""
+
+    job: ComplianceJob
+    policy: RetryPolicy
+    offset: int = 0
+    total: int | None = None
+    stalls: int = 0
+    _skip: int = field(default=0, init=False)
+
+    def request(self) -> dict[str, Any]:
+        headers = {"Accept-Encoding": "identity"}
+        if self.offset:
+            headers["Range"] = f"bytes={self.offset}-"
+        return {"method": "GET", "url": self.job.download_url, "headers": headers}
+
+    def on_response(self, response: httpx.Response) -> bool:
+        """Check the answer's status; False when there is nothing (more) to read."""
+        status = response.status_code
+        if status == 206:
+            match = _CONTENT_RANGE.fullmatch(response.headers.get("content-range", ""))
+            if match is None or int(match.group(1)) > self.offset:
+                raise DownloadError(
+                    f"storage answered a range that does not start at byte {self.offset}", status_code=206
+                )
+            self._skip = self.offset - int(match.group(1))
+            if match.group(3) != "*":
+                self.total = int(match.group(3))
+            return True
+        if status == 200:
+            self._skip = self.offset  # storage ignored Range: skip what already arrived
+            length = response.headers.get("content-length")
+            if length is not None and length.isdigit():
+                self.total = int(length)
+            return True
+        if status == 416 and self.total is not None and self.offset >= self.total:
+            return False
+        if status == 429 or status in self.policy.retryable_statuses:
+            raise RetryableAnswer(f"storage answered {status}")
+        raise storage_error(response, DownloadError, "downloading the results")
+
+    def accept(self, chunk: bytes) -> bytes:
+        """The part of ``chunk`` not delivered before."""
+        if self._skip:
+            dropped = min(self._skip, len(chunk))
+            self._skip -= dropped
+            chunk = chunk[dropped:]
+        if chunk:
+            self.offset += len(chunk)
+            self.stalls = 0
+        return chunk
+
+    @property
+    def complete(self) -> bool:
+        return self.total is not None and self.offset >= self.total
+
+    def after_break(self, cause: str) -> float:
+        """Seconds to wait before resuming; ``DownloadError`` after too many breaks in a row."""
+        self.stalls += 1
+        if self.stalls > self.policy.max_retries:
+            got = f"{self.offset} of {self.total}" if self.total is not None else str(self.offset)
+            raise DownloadError(
+                f"results of job {self.job.id} arrived truncated: {got} bytes after "
+                f"{self.stalls} broken answers in a row ({cause})"
+            )
+        return self.policy.backoff(self.stalls)
+
+
+def storage_error(
+    response: httpx.Response, kind: type[UploadError] | type[DownloadError], doing: str
+) -> UploadError | DownloadError:
+    """The error for a storage answer: Cloud Storage's XML ``Code`` and ``Message`` when present."""
+    body = response.content
+    code_match = _STORAGE_CODE.search(body)
+    code = code_match.group(1).decode(errors="replace") if code_match else None
+    message_match = _STORAGE_MESSAGE.search(body)
+    said = message_match.group(1).decode(errors="replace") if message_match else excerpt(body, limit=120)
+    text = f"storage answered {response.status_code}{f' {code}' if code else ''} {doing}: {said}"
+    if kind is UploadError:
+        upload_kind = UploadExpiredError if code == "ExpiredToken" else UploadError
+        return upload_kind(text, status_code=response.status_code, code=code)
+    download_kind = DownloadExpiredError if code == "ExpiredToken" else DownloadError
+    return download_kind(text, status_code=response.status_code)

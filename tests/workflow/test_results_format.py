@@ -1,0 +1,139 @@
+"""The results file format: each line a ``ComplianceResult``, whatever X's formatting quirks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+import x_compliance as xc
+from x_compliance.results import LineReader, parse_line
+
+LINE = (
+    b'{"id":"1265324480517361664","action":"delete","created_at":"2019-10-29T17:02:47.000Z",'
+    b'"redacted_at":"2020-07-29T17:02:47.000Z","reason":"deleted"}'
+)
+
+
+def read_all(chunks: list[bytes]) -> list[xc.ComplianceResult]:
+    reader = LineReader()
+    results = [r for chunk in chunks for r in reader.feed(chunk)]
+    return results + list(reader.finish())
+
+
+def test_line_parses_with_tz_aware_timestamps() -> None:
+    result = parse_line(LINE, 1)
+
+    assert result is not None
+    assert result.id == "1265324480517361664"
+    assert result.action == xc.ResultAction.DELETE
+    assert result.reason == xc.ResultReason.DELETED
+    assert result.created_at == dt.datetime(2019, 10, 29, 17, 2, 47, tzinfo=dt.UTC)
+    assert result.redacted_at == dt.datetime(2020, 7, 29, 17, 2, 47, tzinfo=dt.UTC)
+
+
+def test_missing_redacted_at_is_none() -> None:
+    line = b'{"id":"1","action":"delete","created_at":"2013-03-26T02:46:15+00:00","reason":"protected"}'
+
+    result = parse_line(line, 1)
+
+    assert result is not None and result.redacted_at is None
+    assert "redacted_at" not in result.to_dict()
+
+
+def test_unknown_reason_and_fields_are_kept() -> None:
+    line = (
+        b'{"id":"1","action":"redact","created_at":"2019-10-29T17:02:47Z","reason":"aged_out","region":"eu"}'
+    )
+
+    result = parse_line(line, 1)
+
+    assert result is not None
+    assert (result.action, result.reason) == ("redact", "aged_out")
+    assert result.extra == {"region": "eu"}
+    assert result.to_dict()["region"] == "eu"
+
+
+def test_extra_field_without_redacted_at_is_kept() -> None:
+    line = b'{"id":"1","action":"delete","created_at":"2019-10-29T17:02:47Z","reason":"deleted","x":1}'
+
+    result = parse_line(line, 1)
+
+    assert result is not None and result.extra == {"x": 1}
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    ["2019-10-29T17:02:47.000Z", "2019-10-29T17:02:47Z", "2019-10-29T19:02:47+02:00", "2019-10-29T17:02:47"],
+)
+def test_timestamp_forms(stamp: str) -> None:
+    line = json.dumps({"id": "1", "action": "delete", "reason": "deleted", "created_at": stamp}).encode()
+
+    result = parse_line(line, 1)
+
+    assert result is not None
+    assert result.created_at == dt.datetime(2019, 10, 29, 17, 2, 47, tzinfo=dt.UTC)
+
+
+def test_to_dict_round_trips() -> None:
+    result = parse_line(LINE, 1)
+    assert result is not None
+
+    assert xc.ComplianceResult.from_dict(result.to_dict()) == result
+    assert result.to_dict()["created_at"] == "2019-10-29T17:02:47.000Z"
+
+
+def test_bom_crlf_blank_lines_and_no_final_newline() -> None:
+    data = b"\xef\xbb\xbf" + LINE + b"\r\n\r\n" + LINE.replace(b"deleted", b"suspended")
+
+    results = read_all([data])
+
+    assert [r.reason for r in results] == ["deleted", "suspended"]
+
+
+@pytest.mark.parametrize("size", [1, 7, 64, 1000])
+def test_lines_split_across_chunks(size: int) -> None:
+    data = b"\n".join([LINE] * 20) + b"\n"
+    chunks = [data[i : i + size] for i in range(0, len(data), size)]
+
+    assert len(read_all(chunks)) == 20
+
+
+@pytest.mark.parametrize(
+    ("line", "why"),
+    [
+        (b"{not json", "Expecting property name"),
+        (b"[1, 2]", "a JSON list, not an object"),
+        (b'{"id":"1","action":"delete","reason":"deleted"}', "missing 'created_at'"),
+        (b'{"id":"1","action":"delete","reason":"deleted","created_at":"soon"}', "Invalid isoformat"),
+        (b'{"id":"1","action":"delete","reason":"deleted","created_at":5}', "not a string"),
+        (LINE[:40], "Unterminated string"),
+    ],
+)
+def test_bad_line_raises_download_error_naming_it(line: bytes, why: str) -> None:
+    with pytest.raises(xc.DownloadError, match=f"results line 3 .*{why}"):
+        read_all([LINE + b"\n" + LINE + b"\n" + line + b"\n"])
+
+
+def test_real_results_file_parses(real_responses: Path) -> None:
+    data = (real_responses / "x-docs_quickstart__download_results_example.jsonl").read_bytes()
+
+    results = read_all([data])
+
+    assert [(r.id, r.reason) for r in results] == [
+        ("1265324480517361664", "deleted"),
+        ("1263926741774581761", "protected"),
+        ("1265324480517361669", "suspended"),
+    ]
+
+
+def test_real_user_line_without_redacted_at(real_responses: Path) -> None:
+    raw = real_responses / "compliant-client_README__user_result_line_delete_protected_placeholder_id.json"
+    record = json.loads(raw.read_text())
+
+    result = xc.ComplianceResult.from_dict(record)
+
+    assert result.id == "#######" and result.redacted_at is None
+    assert result.created_at == dt.datetime(2013, 3, 26, 2, 46, 15, tzinfo=dt.UTC)

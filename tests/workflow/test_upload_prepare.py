@@ -1,0 +1,120 @@
+"""Checking and preparing the IDs of an upload, before anything is sent."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from x_compliance import _constants
+from x_compliance._transfer import prepare_upload
+
+
+def test_clean_file_is_sent_as_it_is(tmp_path: Path) -> None:
+    path = tmp_path / "ids.txt"
+    path.write_bytes(b"1\n22\n1234567890123456789\n")
+
+    with prepare_upload(path) as prepared:
+        assert (prepared.path, prepared.size, prepared.count, prepared.temporary) == (path, 25, 3, False)
+
+    assert path.exists()
+
+
+def test_untidy_file_is_cleaned_into_a_spool(tmp_path: Path) -> None:
+    path = tmp_path / "ids.txt"
+    path.write_bytes(b"1\r\n\r\n  22 \n\n333")
+
+    with prepare_upload(path) as prepared:
+        spool = prepared.path
+        assert spool.read_bytes() == b"1\n22\n333\n"
+        assert (prepared.size, prepared.count, prepared.temporary) == (9, 3, True)
+
+    assert not spool.exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "line", "shown"),
+    [
+        (b"1\n2\nabc\n4\n", 3, "'abc'"),
+        (b"1\n\n\n12345678901234567890\n", 4, "'12345678901234567890'"),
+        (b"1\n-5\n", 2, "'-5'"),
+        (b"1\n2\n3 4\n", 3, "'3 4'"),
+        (b"1\n2\n9x", 3, "'9x'"),
+    ],
+)
+def test_bad_line_is_named(tmp_path: Path, content: bytes, line: int, shown: str) -> None:
+    path = tmp_path / "ids.txt"
+    path.write_bytes(content)
+
+    with pytest.raises(ValueError, match=f"line {line} is not an ID of 1-19 digits: {shown}"):
+        prepare_upload(path)
+
+
+def test_bad_line_far_into_a_large_file(tmp_path: Path) -> None:
+    path = tmp_path / "ids.txt"
+    lines = [str(n) for n in range(1, 300_001)]
+    lines[250_000] = "oops"
+    path.write_text("\n".join(lines) + "\n")
+
+    with pytest.raises(ValueError, match="line 250001 is not an ID"):
+        prepare_upload(path)
+
+
+def test_lines_split_across_read_blocks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_constants, "TRANSFER_BLOCK", 7)
+    path = tmp_path / "ids.txt"
+    path.write_bytes(b"123456789\n1\r\n22\n")
+
+    with prepare_upload(path) as prepared:
+        assert prepared.path.read_bytes() == b"123456789\n1\n22\n"
+        assert prepared.count == 3
+
+
+def test_iterable_of_str_and_int(tmp_path: Path) -> None:
+    with prepare_upload(["1", 22, " 333 ", ""]) as prepared:
+        assert prepared.path.read_bytes() == b"1\n22\n333\n"
+        assert prepared.count == 3
+
+
+@pytest.mark.parametrize(
+    ("item", "why"), [("x1", "'x1'"), (-1, "'-1'"), (1.5, "a float"), (None, "a NoneType")]
+)
+def test_bad_item_in_iterable_is_named(item: object, why: str) -> None:
+    with pytest.raises(ValueError, match=f"line 2 is not an ID.*{why}"):
+        prepare_upload(["1", item, "3"])  # type: ignore[list-item]
+
+
+def test_generator_is_read_once() -> None:
+    with prepare_upload(str(n) for n in range(1, 1001)) as prepared:
+        assert prepared.count == 1000
+
+
+def test_binary_file_object() -> None:
+    with prepare_upload(io.BytesIO(b"5\n6\n")) as prepared:
+        assert prepared.path.read_bytes() == b"5\n6\n"
+
+
+def test_text_file_object_is_refused() -> None:
+    with pytest.raises(TypeError, match="open it with 'rb'"):
+        prepare_upload(io.StringIO("5\n"))  # type: ignore[arg-type]
+
+
+def test_source_without_ids_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "empty.txt"
+    path.write_bytes(b"\n\n")
+
+    with pytest.raises(ValueError, match="holds no IDs"):
+        prepare_upload(path)
+
+
+def test_failed_spool_leaves_no_temporary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+
+    with pytest.raises(ValueError):
+        prepare_upload(["1", "bad"])
+
+    assert list(tmp_path.iterdir()) == []
