@@ -8,6 +8,7 @@ Shared by the sync and async clients.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Mapping
@@ -23,9 +24,11 @@ from x_compliance._http import utc_now
 from x_compliance._redact import excerpt
 from x_compliance.errors import (
     AnyProblem,
+    APIConnectionError,
     APIError,
     AuthenticationError,
     BadRequestError,
+    ComplianceError,
     ConflictError,
     NotFoundError,
     PermissionDeniedError,
@@ -145,6 +148,36 @@ def create_job_call(type: object, name: str | None = None, resumable: bool = Fal
     )
     request = create_compliance_jobs._get_kwargs(body=body)
     return Call(CREATE_JOB, request, create_compliance_jobs, idempotent=False)
+
+
+# Creating a job without making two ------------------------------------------------------------
+
+CREATED_SLACK = dt.timedelta(seconds=60)
+"""How far before the call a job's created_at may be and still be the job the call made
+(X's clock and ours differ a little; created_at has whole seconds)."""
+
+
+def maybe_created(error: ComplianceError) -> bool:
+    """Whether a failed create may have made a job: X may have acted and then the answer was lost."""
+    if isinstance(error, APIConnectionError):
+        return error.maybe_received
+    return isinstance(error, ServerError)
+
+
+def job_made_by(call: Call, jobs: list[ComplianceJob], since: dt.datetime) -> ComplianceJob | None:
+    """The job a create ``call`` begun at ``since`` may have made: same type and name, status
+    created, created no earlier than ``since`` (less the slack); the newest such job, or None."""
+    body = call.request["json"]
+    name = body.get("name")
+    candidates = [
+        job
+        for job in jobs
+        if job.type_ == body["type"]
+        and (None if isinstance(job.name, Unset) else job.name) == name
+        and job.status == JobStatus.CREATED
+        and job.created_at >= since - CREATED_SLACK
+    ]
+    return max(candidates, key=lambda job: job.created_at, default=None)
 
 
 # Answers -------------------------------------------------------------------------------------

@@ -101,7 +101,8 @@ class Exchange:
         cause = redact(str(error) or type(error).__name__, *self.secrets)
         tries = f"after {self.retries + 1} attempts" if self.retries else "on the first attempt"
         message = f"{self.label} failed {tries}: {type(error).__name__}: {cause}"
-        if not self.idempotent and not never_reached_server(error):
+        maybe_received = not never_reached_server(error)
+        if not self.idempotent and maybe_received:
             message += " (the request may have reached X and acted; check before sending it again)"
         error_class = APITimeoutError if isinstance(error, httpx.TimeoutException) else APIConnectionError
-        return error_class(message)
+        return error_class(message, maybe_received=maybe_received)

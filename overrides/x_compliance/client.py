@@ -38,7 +38,7 @@ from x_compliance._transfer import (
     storage_error,
 )
 from x_compliance._wait import Poller
-from x_compliance.errors import UploadError
+from x_compliance.errors import APIConnectionError, ComplianceError, ServerError, UploadError
 from x_compliance.rate_limits import GET_JOB, RateLimit, RateLimits
 from x_compliance.results import ComplianceResult, LineReader
 from x_compliance_api.models import ComplianceJob
@@ -176,11 +176,32 @@ class ComplianceClient(_ClientCore):
     ) -> ComplianceJob:
         """A new job of ``type``; ``name`` has at most 64 characters.
 
-        Never sent twice when the first request may have reached X (a read timeout, a 5xx): that
-        raises instead, so that one call never makes two jobs.
+        One call never makes two jobs. When the answer is lost after the request may have reached X
+        (a read timeout, a dropped connection, a 5xx), the client lists jobs of ``type`` and returns
+        the one this call made (same type and name, status created, created since the call began);
+        only when there is none does it send the request again. If that check itself fails, the
+        error says the job may exist.
         """
         call = _api.create_job_call(type, name, resumable)
-        return _api.read_job(call, self._send(call), self._token)
+        started = utc_now()
+        for attempt in range(1, self.retry_policy.max_retries + 2):
+            try:
+                return _api.read_job(call, self._send(call), self._token)
+            except (APIConnectionError, ServerError) as error:
+                if not _api.maybe_created(error):
+                    raise
+                try:
+                    made = _api.job_made_by(call, self.list_jobs(type), started)
+                except ComplianceError as lookup:
+                    raise _create_unknown(error, lookup) from None
+                if made is not None:
+                    logger.info("create answer was lost, but job %s was made: using it", made.id)
+                    return made
+                if attempt > self.retry_policy.max_retries:
+                    raise
+                logger.info("create failed (%s) and made no job: trying again", type_name(error))
+                self._sleep(self.retry_policy.backoff(attempt))
+        raise AssertionError("unreachable")
 
     # The workflow: upload, wait, results ------------------------------------------------------
 
@@ -418,7 +439,25 @@ class AsyncComplianceClient(_ClientCore):
     ) -> ComplianceJob:
         """See ``ComplianceClient.create_job``."""
         call = _api.create_job_call(type, name, resumable)
-        return _api.read_job(call, await self._send(call), self._token)
+        started = utc_now()
+        for attempt in range(1, self.retry_policy.max_retries + 2):
+            try:
+                return _api.read_job(call, await self._send(call), self._token)
+            except (APIConnectionError, ServerError) as error:
+                if not _api.maybe_created(error):
+                    raise
+                try:
+                    made = _api.job_made_by(call, await self.list_jobs(type), started)
+                except ComplianceError as lookup:
+                    raise _create_unknown(error, lookup) from None
+                if made is not None:
+                    logger.info("create answer was lost, but job %s was made: using it", made.id)
+                    return made
+                if attempt > self.retry_policy.max_retries:
+                    raise
+                logger.info("create failed (%s) and made no job: trying again", type_name(error))
+                await self._sleep(self.retry_policy.backoff(attempt))
+        raise AssertionError("unreachable")
 
     async def upload_ids(self, job: _api.JobRef, source: Source, progress: Progress | None = None) -> int:
         """See ``ComplianceClient.upload_ids``. The source is checked in a worker thread."""
@@ -620,3 +659,17 @@ async def _aiter(chunks: Iterator[bytes]) -> AsyncIterator[bytes]:
     """An async view of a file's blocks, for httpx's async client (disk reads of 1 MiB block briefly)."""
     for chunk in chunks:
         yield chunk
+
+
+def type_name(error: BaseException) -> str:
+    return type(error).__name__
+
+
+def _create_unknown(error: ComplianceError, lookup: ComplianceError) -> ComplianceError:
+    """The create failed ambiguously and the check for the job failed too: say both."""
+    note = f"; the job may have been created (listing jobs to check failed: {lookup})"
+    if isinstance(error, ServerError):
+        return ServerError(
+            f"{error}{note}", status_code=error.status_code, problems=error.problems, headers=error.headers
+        )
+    return type(error)(f"{error}{note}")

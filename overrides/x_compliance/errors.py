@@ -146,7 +146,15 @@ class ServerError(APIError):
 
 
 class APIConnectionError(ComplianceError):
-    """No answer from X: the connection failed, or broke, after the retries allowed."""
+    """No answer from X: the connection failed, or broke, after the retries allowed.
+
+    ``maybe_received`` is False when the request certainly never reached X (the connection never
+    opened), True when X may have received it and acted.
+    """
+
+    def __init__(self, message: str, *, maybe_received: bool = True) -> None:
+        super().__init__(message)
+        self.maybe_received = maybe_received
 
 
 class APITimeoutError(APIConnectionError):

@@ -119,33 +119,6 @@ def test_rate_limit_wait_bound_is_configurable(api: Api) -> None:
     assert 3598 <= x.sleeps[0] <= 3602
 
 
-def test_create_job_not_retried_after_read_timeout(api: Api) -> None:
-    x = api(httpx.ReadTimeout("timed out"), job_response())
-
-    with pytest.raises(xc.APITimeoutError, match="may have reached X"):
-        x.create_job("tweets")
-
-    assert len(x.script.requests) == 1 and x.sleeps == []
-
-
-def test_create_job_not_retried_after_5xx(api: Api) -> None:
-    x = api(problem(503, "Service Unavailable", "x"), job_response())
-
-    with pytest.raises(xc.ServerError):
-        x.create_job("tweets")
-
-    assert len(x.script.requests) == 1
-
-
-def test_create_job_not_retried_after_dropped_connection(api: Api) -> None:
-    x = api(httpx.RemoteProtocolError("Server disconnected"), job_response())
-
-    with pytest.raises(xc.APIConnectionError, match="may have reached X"):
-        x.create_job("tweets")
-
-    assert len(x.script.requests) == 1
-
-
 def test_create_job_retried_after_429(api: Api) -> None:
     x = api(json_response(429, TOO_MANY, rate_headers(0, reset_in(1))), job_response())
 
