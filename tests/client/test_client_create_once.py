@@ -79,7 +79,7 @@ def test_jobs_this_call_did_not_make_are_not_taken(api: Api, other: dict[str, An
 def test_failed_lookup_raises_saying_the_job_may_exist(api: Api) -> None:
     x = api(httpx.ReadTimeout("timed out"), problem(401, "Unauthorized", "Unauthorized"))
 
-    with pytest.raises(xc.APITimeoutError, match="may have been created .*401 Unauthorized"):
+    with pytest.raises(xc.APITimeoutError, match=r"may have been created .*401 Unauthorized"):
         x.create_job("tweets")
 
     assert posts(x) == 1
