@@ -1,0 +1,430 @@
+"""The ``x-compliance`` command line, on the public client.
+
+Tables for people, ``--json`` for pipes; progress on stderr when it is a terminal. Exit status 0 on
+success, 1 on an API, job, file or data error (one line on stderr, no traceback), 2 on a usage
+error. The bearer token comes from ``X_BEARER_TOKEN`` only, never from an argument: other users
+of the machine can read a process's arguments.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import json
+import os
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Annotated, Any, ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
+from rich.table import Table
+
+import x_compliance as xc
+from x_compliance import _constants as c
+from x_compliance._transfer import Progress as Progress_
+from x_compliance_api.types import Unset
+
+TOKEN_HELP = (
+    f"The bearer token is read from the {c.BEARER_TOKEN_ENV} environment variable only, never from an "
+    "argument (other users of the machine can read a process's arguments)."
+)
+
+app = typer.Typer(
+    name="x-compliance",
+    help=(
+        "Find out which stored Post and user IDs X wants deleted, with its batch compliance API. "
+        + TOKEN_HELP
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+jobs_app = typer.Typer(help="List, get and create compliance jobs.", no_args_is_help=True)
+app.add_typer(jobs_app, name="jobs")
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+TypeOption = Annotated[xc.JobType, typer.Option("--type", "-t", help="tweets (Post IDs) or users (user IDs)")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for pipes instead of a table.")]
+JobIdArgument = Annotated[str, typer.Argument(metavar="ID", help="A job id (1-19 digits).")]
+TimeoutOption = Annotated[
+    float | None, typer.Option("--timeout", min=0, help="Give up waiting after this many seconds.")
+]
+
+
+class _Settings:
+    base_url: str | None = None
+
+
+@app.callback()
+def _main_options(
+    base_url: Annotated[
+        str | None,
+        typer.Option("--base-url", envvar=c.BASE_URL_ENV, help="API address (default https://api.x.com)."),
+    ] = None,
+) -> None:
+    _Settings.base_url = base_url
+
+
+def _fails_cleanly(command: Callable[P, R]) -> Callable[P, R]:
+    """Turn expected failures into one line on stderr and exit status 1 (2 for a missing token)."""
+
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except xc.ComplianceError as error:
+            err.print(f"error: {error}", markup=False)
+        except (ValueError, OSError) as error:
+            err.print(f"error: {error}", markup=False)
+        except KeyboardInterrupt:
+            err.print("interrupted", markup=False)
+            raise typer.Exit(130) from None
+        raise typer.Exit(1)
+
+    return run
+
+
+def _client() -> xc.ComplianceClient:
+    if not os.environ.get(c.BEARER_TOKEN_ENV):
+        err.print(f"error: set {c.BEARER_TOKEN_ENV} to your app's bearer token. {TOKEN_HELP}", markup=False)
+        raise typer.Exit(2)
+    return xc.ComplianceClient(base_url=_Settings.base_url)
+
+
+def _job_id(value: str) -> str:
+    if not (value.isdigit() and len(value) <= 19):
+        raise typer.BadParameter(f"a job id is 1-19 digits, not {value!r}")
+    return value
+
+
+# Output --------------------------------------------------------------------------------------
+
+
+def _when(stamp: Any) -> str:
+    return stamp.strftime("%Y-%m-%d %H:%M:%S") if stamp is not None else ""
+
+
+def _optional(value: object) -> str:
+    return "" if isinstance(value, Unset) or value is None else str(value)
+
+
+def _print_jobs(jobs: list[xc.ComplianceJob], as_json: bool) -> None:
+    if as_json:
+        out.print(json.dumps([job.to_dict() for job in jobs], indent=2), markup=False)
+        return
+    table = Table("id", "type", "status", "name", "created (UTC)", "upload until", "results until", "error")
+    for job in jobs:
+        table.add_row(
+            job.id,
+            str(job.type_),
+            str(job.status),
+            _optional(job.name),
+            _when(job.created_at),
+            _when(job.upload_expires_at),
+            _when(job.download_expires_at),
+            _optional(job.error),
+        )
+    out.print(table)
+    if not jobs:
+        err.print("no jobs", markup=False)
+
+
+def _print_job(job: xc.ComplianceJob, as_json: bool) -> None:
+    if as_json:
+        out.print(json.dumps(job.to_dict(), indent=2), markup=False)
+        return
+    table = Table("field", "value", show_header=False)
+    for key, value in (
+        ("id", job.id),
+        ("type", str(job.type_)),
+        ("status", str(job.status)),
+        ("name", _optional(job.name)),
+        ("resumable", _optional(job.resumable)),
+        ("error", _optional(job.error)),
+        ("created (UTC)", _when(job.created_at)),
+        ("upload until", _when(job.upload_expires_at)),
+        ("results until", _when(job.download_expires_at)),
+    ):
+        if value:
+            table.add_row(key, value)
+    out.print(table)
+
+
+def _summary(counts: Counter[str], total: int | None = None) -> Table:
+    table = Table("reason", "results", title="Results by reason")
+    for reason, count in counts.most_common():
+        table.add_row(reason, f"{count:,}")
+    table.add_row("all", f"{sum(counts.values()):,}" + (f" of {total:,} IDs" if total else ""))
+    return table
+
+
+@contextlib.contextmanager
+def _bar(description: str, unit_bytes: bool = True) -> Iterator[Progress_ | None]:
+    """A progress bar on stderr when it is a terminal; nothing otherwise."""
+    if not err.is_terminal:
+        yield None
+        return
+    columns = [TextColumn("{task.description}"), BarColumn()]
+    if unit_bytes:
+        columns += [DownloadColumn(), TransferSpeedColumn(), TimeRemainingColumn()]
+    with Progress(*columns, console=err, transient=True) as progress:
+        task = progress.add_task(description, total=None)
+
+        def update(done: int, total: int | None) -> None:
+            progress.update(task, completed=done, total=total)
+
+        yield update
+
+
+@contextlib.contextmanager
+def _status(job_id: str) -> Iterator[Progress_ | None]:
+    """A status line on stderr while waiting, when it is a terminal."""
+    if not err.is_terminal:
+        yield None
+        return
+    with err.status(f"waiting for job {job_id}") as status:
+
+        def update(waited: int, timeout: int | None) -> None:
+            limit = f" of {timeout} s" if timeout is not None else ""
+            status.update(f"waiting for job {job_id}: {waited} s{limit}")
+
+        yield update
+
+
+def _write_results(results: Iterator[xc.ComplianceResult]) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    write = sys.stdout.write
+    for result in results:
+        counts[str(result.reason)] += 1
+        write(json.dumps(result.to_dict(), separators=(",", ":")) + "\n")
+    sys.stdout.flush()
+    return counts
+
+
+def _count_reasons(path: Path) -> Counter[str]:
+    from x_compliance.results import LineReader
+
+    reader = LineReader()
+    counts: Counter[str] = Counter()
+    with path.open("rb") as file:
+        while block := file.read(c.TRANSFER_BLOCK):
+            counts.update(str(r.reason) for r in reader.feed(block))
+    counts.update(str(r.reason) for r in reader.finish())
+    return counts
+
+
+# Commands ------------------------------------------------------------------------------------
+
+
+@jobs_app.command("list")
+@_fails_cleanly
+def jobs_list(
+    type: TypeOption,
+    status: Annotated[
+        xc.JobStatusFilter | None, typer.Option("--status", "-s", help="Only jobs in this status.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List the app's jobs of one type, newest first."""
+    with _client() as client:
+        _print_jobs(client.list_jobs(type, status=status), as_json)
+
+
+@jobs_app.command("get")
+@_fails_cleanly
+def jobs_get(
+    job_id: Annotated[str, typer.Argument(metavar="ID", callback=_job_id)], as_json: JsonOption = False
+) -> None:
+    """Show one job."""
+    with _client() as client:
+        _print_job(client.get_job(job_id), as_json)
+
+
+@jobs_app.command("create")
+@_fails_cleanly
+def jobs_create(
+    type: TypeOption,
+    name: Annotated[str | None, typer.Option("--name", help="Up to 64 characters.")] = None,
+    resumable: Annotated[bool, typer.Option("--resumable", help="Upload in resumable chunks.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Create a job; upload its IDs within 15 minutes."""
+    with _client() as client:
+        _print_job(client.create_job(type, name=name, resumable=resumable), as_json)
+
+
+@app.command()
+@_fails_cleanly
+def upload(
+    job_id: Annotated[str, typer.Argument(metavar="ID", callback=_job_id)],
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", exists=True, dir_okay=False, help="IDs, one per line.")
+    ],
+    as_json: JsonOption = False,
+) -> None:
+    """Upload a file of IDs (one per line) to a job. Every line is checked before anything is sent."""
+    with _client() as client, _bar("uploading") as progress:
+        sent = client.upload_ids(job_id, file, progress=progress)
+    if as_json:
+        out.print(json.dumps({"job_id": job_id, "ids": sent}), markup=False)
+    else:
+        out.print(f"uploaded {sent:,} IDs to job {job_id}", markup=False)
+
+
+@app.command()
+@_fails_cleanly
+def wait(
+    job_id: Annotated[str, typer.Argument(metavar="ID", callback=_job_id)],
+    timeout: TimeoutOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Wait until a job is complete (exit 1 if it fails, expires or the timeout passes)."""
+    with _client() as client, _status(job_id) as progress:
+        job = client.wait_for_job(job_id, timeout=timeout, progress=progress)
+    _print_job(job, as_json)
+
+
+@app.command()
+@_fails_cleanly
+def download(
+    job_id: Annotated[str, typer.Argument(metavar="ID", callback=_job_id)],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", dir_okay=False, help="Write the results file here.")
+    ] = None,
+) -> None:
+    """Download a complete job's results: to FILE, or as JSON lines on stdout."""
+    with _client() as client:
+        if output is None:
+            _write_results(client.iter_results(job_id))
+            return
+        with _bar("downloading") as progress:
+            client.download_results(job_id, output, progress=progress)
+    err.print(f"wrote the results of job {job_id} to {output}", markup=False)
+
+
+@app.command()
+@_fails_cleanly
+def run(
+    type: TypeOption,
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", exists=True, dir_okay=False, help="IDs, one per line.")
+    ],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", dir_okay=False, help="Write the results file here.")
+    ] = None,
+    name: Annotated[str | None, typer.Option("--name", help="Up to 64 characters.")] = None,
+    timeout: TimeoutOption = None,
+    resumable: Annotated[bool, typer.Option("--resumable", help="Upload in resumable chunks.")] = False,
+) -> None:
+    """Create a job, upload FILE, wait, and download the results (to -o FILE, or stdout as JSON lines)."""
+    with _client() as client:
+        with _bar("uploading") as progress:
+            job = client.run_job(
+                type, file, name=name, timeout=timeout, progress=progress, resumable=resumable
+            )
+        err.print(f"job {job.id} is complete", markup=False)
+        if output is None:
+            counts = _write_results(client.iter_results(job))
+        else:
+            with _bar("downloading") as progress:
+                client.download_results(job, output, progress=progress)
+            counts = _count_reasons(output)
+            err.print(f"wrote the results to {output}", markup=False)
+    err.print(_summary(counts))
+
+
+@app.command()
+def emulator(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port (0: any free one).")] = 8000,
+    token: Annotated[
+        str, typer.Option(help="The made-up bearer token the emulator accepts (not an X token).")
+    ] = "test-token",
+    processing_seconds: Annotated[
+        float, typer.Option(min=0, help="How long a job stays in_progress after its upload.")
+    ] = 0.0,
+) -> None:
+    """Serve a local emulator of the API and its storage until Ctrl-C (see the README)."""
+    from x_compliance.emulator import main as serve
+
+    argv = [
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--token",
+        token,
+        "--processing-seconds",
+        str(processing_seconds),
+    ]
+    raise typer.Exit(serve(argv))
+
+
+@app.command()
+@_fails_cleanly
+def demo(
+    ids: Annotated[int, typer.Option(min=1, max=10_000_000, help="How many IDs to check.")] = 100_000,
+    processing_seconds: Annotated[float, typer.Option(min=0, help="The emulator's processing time.")] = 1.0,
+) -> None:
+    """The whole workflow on a local emulator: create, upload, wait, download, summarise."""
+    import tempfile
+
+    from x_compliance.emulator import Emulator
+
+    with Emulator(processing_seconds=processing_seconds) as emu, tempfile.TemporaryDirectory() as folder:
+        out.print(f"Started a local emulator at {emu.base_url} (nothing leaves this machine).", markup=False)
+        source = Path(folder) / "ids.txt"
+        source.write_text("".join(f"{1_500_000_000_000_000_000 + n * 7919}\n" for n in range(ids)))
+        client = xc.ComplianceClient(bearer_token=emu.token, base_url=emu.base_url)
+        with client:
+            started = time.monotonic()
+            job = client.create_job("tweets", name="x-compliance-demo")
+            out.print(
+                f"1. created job {job.id} (tweets), upload window until {_when(job.upload_expires_at)} UTC",
+                markup=False,
+            )
+            with _bar("uploading") as progress:
+                sent = client.upload_ids(job, source, progress=progress)
+            out.print(f"2. uploaded {sent:,} IDs ({source.stat().st_size / 1e6:.1f} MB)", markup=False)
+            with _status(job.id) as progress:
+                job = client.wait_for_job(job, timeout=300, progress=progress)
+            out.print(f"3. job {job.status} after {time.monotonic() - started:.1f} s", markup=False)
+            results = Path(folder) / "results.jsonl"
+            with _bar("downloading") as progress:
+                client.download_results(job, results, progress=progress)
+            counts = _count_reasons(results)
+            out.print(
+                f"4. downloaded {sum(counts.values()):,} results ({results.stat().st_size / 1e6:.1f} MB)",
+                markup=False,
+            )
+            out.print(_summary(counts, sent))
+            out.print("Jobs on the emulator:", markup=False)
+            _print_jobs(client.list_jobs("tweets"), as_json=False)
+            limit = client.rate_limits.get("GET /2/compliance/jobs/:id")
+            if limit is not None:
+                out.print(
+                    f"get-job requests left in this window: {limit.remaining} of {limit.limit}", markup=False
+                )
+
+
+def main() -> None:
+    """The ``x-compliance`` console script."""
+    app()
