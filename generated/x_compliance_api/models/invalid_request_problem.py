@@ -22,12 +22,15 @@ class InvalidRequestProblem:
     type_: str
     """ A URI naming the kind of problem, or `about:blank`. """
     title: str
+    """ A short summary of the kind of problem, the same for every occurrence. """
     detail: str | Unset = UNSET
+    """ What went wrong this time, for people; do not parse it. """
     status: int | Unset = UNSET
     """ The HTTP status, when X includes it. """
     resource_type: str | Unset = UNSET
     """ On `resource-not-found`, what was not found. """
     resource_id: str | Unset = UNSET
+    """ On `resource-not-found`, the id that was not found. """
     parameter: str | Unset = UNSET
     """ On `resource-not-found`, the parameter that named it. """
     value: Any | Unset = UNSET
