@@ -17,7 +17,11 @@ T = TypeVar("T", bound="InvalidRequestProblem")
 
 @_attrs_define
 class InvalidRequestProblem:
-    """400 `invalid-request`: `errors[]` names each bad parameter and why, in X's words."""
+    """400 `invalid-request`: `errors[]` names each bad parameter and why, in X's words (the
+    `type` of X's 2.167 document is `https://api.x.com/2/problems/invalid-request` and flattens
+    `parameter` and `value` into the problem; keep whichever arrives).
+
+    """
 
     type_: str
     """ A URI naming the kind of problem, or `about:blank`. """

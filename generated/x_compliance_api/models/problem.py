@@ -13,15 +13,19 @@ T = TypeVar("T", bound="Problem")
 
 @_attrs_define
 class Problem:
-    """An RFC 7807 problem. X uses these types here, with `https://api.twitter.com/2/problems/` or
-    `https://api.x.com/2/problems/` before the name:
-    - `about:blank`: a plain HTTP error (401, 429, 503), `title` the status text;
-    - `invalid-request` (400): see `InvalidRequestProblem`;
+    """An RFC 7807 problem: the body of every error response, and the items of a 200's `errors`.
+    `type` names the kind; it is `about:blank` or a URI ending in the kind's name, after
+    `https://api.twitter.com/2/problems/` (every recording) or `https://api.x.com/2/problems/`
+    (X's OpenAPI 2.167). Compare the last path segment, never the whole URI. The kinds here:
+    - `about:blank`: a plain HTTP error (401, 403, 429, 503), `title` the status text
+      (recorded: the 401 body in sns-sdks/go-twitter's test data);
+    - `invalid-request` (400): a bad parameter or body, see `InvalidRequestProblem`;
     - `conflict` (409): a job of this type is already running;
-    - `resource-not-found`: no such job, inside a 200's `errors` array or as a 404;
+    - `resource-not-found` (200 `errors`, or 404): no such job;
     - `client-forbidden` (403): the app may not use this endpoint.
-    Problems may carry more fields (`resource_type`, `parameter`, `value`, `resource_id`,
-    `errors`); keep them.
+    Any other kind may appear: map it by the HTTP status. Problems may carry more fields
+    (`resource_type`, `parameter`, `value`, `resource_id`, `errors`); keep them. X's OpenAPI
+    also lists a `{code, message}` error object; no recording holds one.
 
     """
 
