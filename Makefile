@@ -59,10 +59,14 @@ lint: $(BIN)/.installed
 	$(BIN)/mypy overrides/x_compliance
 
 # The contract as a product: valid OpenAPI 3.1 whose examples and X's recorded bodies validate
-# (pytest), clean under Redocly's `all` ruleset as configured in spec/redocly.yaml.
+# (pytest), clean under Redocly's `all` ruleset as configured in spec/redocly.yaml, and usable from
+# a second language: TypeScript generated from it (into .scratch/) type-checks a client that uses
+# the three operations, the job, the problems and the results record (tests/typescript/usage.ts).
 spec-check: $(BIN)/.installed $(SPEC_TOOLS)/node_modules/.installed
 	$(BIN)/python -m pytest -q tests/spec
 	$(REDOCLY) lint --config spec/redocly.yaml --lint-config error --max-problems 1000 spec/compliance.yaml
+	node $(SPEC_TOOLS)/generate-typescript.mjs spec/compliance.yaml .scratch/typescript/compliance.ts
+	$(NODE_BIN)/tsc --project tests/typescript/tsconfig.json --noEmit --strict
 
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest
