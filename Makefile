@@ -7,6 +7,12 @@ GEN_VENV := .venv-generate
 GEN_BIN := $(GEN_VENV)/bin
 # The generator's inputs: a change to any of them must be followed by `make generate`.
 GEN_INPUTS := spec/compliance.yaml spec/generator-config.yaml $(wildcard overrides/templates/*.jinja)
+# The spec's own tools (the linter; the TypeScript generator and compiler of the TypeScript proof),
+# pinned with everything they import in spec/tools/package-lock.json; node and npm are all it needs.
+SPEC_TOOLS := spec/tools
+NODE_BIN := $(SPEC_TOOLS)/node_modules/.bin
+# Redocly CLI sends no usage data and checks for no updates: its version is pinned on purpose.
+REDOCLY := REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true $(NODE_BIN)/redocly
 
 .PHONY: test generate check-generated lint spec-check venv clean
 
@@ -21,6 +27,10 @@ venv: $(BIN)/.installed
 $(GEN_BIN)/.installed: spec/generator-requirements.txt
 	test -x $(GEN_BIN)/python || $(PYTHON) -m venv $(GEN_VENV)
 	$(GEN_BIN)/python -m pip install --quiet -r spec/generator-requirements.txt
+	touch $@
+
+$(SPEC_TOOLS)/node_modules/.installed: $(SPEC_TOOLS)/package.json $(SPEC_TOOLS)/package-lock.json
+	npm ci --prefix $(SPEC_TOOLS) --no-audit --no-fund --ignore-scripts
 	touch $@
 
 # generate(OUT): write the generated package into OUT, from the spec, with the pinned generator.
@@ -48,11 +58,18 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff format --check overrides tests
 	$(BIN)/mypy overrides/x_compliance
 
-spec-check: $(BIN)/.installed
+# The contract as a product: valid OpenAPI 3.1 whose examples and X's recorded bodies validate
+# (pytest), clean under Redocly's `all` ruleset as configured in spec/redocly.yaml, and usable from
+# a second language: TypeScript generated from it (into .scratch/) type-checks a client that uses
+# the three operations, the job, the problems and the results record (tests/typescript/usage.ts).
+spec-check: $(BIN)/.installed $(SPEC_TOOLS)/node_modules/.installed
 	$(BIN)/python -m pytest -q tests/spec
+	$(REDOCLY) lint --config spec/redocly.yaml --lint-config error --max-problems 1000 spec/compliance.yaml
+	node $(SPEC_TOOLS)/generate-typescript.mjs spec/compliance.yaml .scratch/typescript/compliance.ts
+	$(NODE_BIN)/tsc --project tests/typescript/tsconfig.json --noEmit --strict
 
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf $(VENV) $(GEN_VENV) .scratch
+	rm -rf $(VENV) $(GEN_VENV) .scratch $(SPEC_TOOLS)/node_modules

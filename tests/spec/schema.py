@@ -1,7 +1,17 @@
-"""Validating JSON against the spec's own schemas (OpenAPI 3.1 schemas are JSON Schema 2020-12)."""
+"""Validating JSON against the spec's own schemas (OpenAPI 3.1 schemas are JSON Schema 2020-12).
+
+For any answer of the API, recorded or served by the emulator::
+
+    operation_id = operation_for("GET", "/2/compliance/jobs/1423095206576984067")
+    validate_response(operation_id, 200, body)              # raises jsonschema.ValidationError
+    validate_response(operation_id, 404, body, "application/problem+json")
+
+and for a line of a results file: ``validator_for(component("ComplianceResult")).validate(line)``.
+"""
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 
@@ -64,3 +74,43 @@ def resolve(node: dict[str, Any]) -> dict[str, Any]:
             target = target[part]
         node = target
     return node
+
+
+def operation_for(method: str, path: str) -> str:
+    """The operationId the spec gives METHOD on PATH (a concrete path, e.g. with a job id in it)."""
+    for template, item in spec()["paths"].items():
+        pattern = "^" + re.sub(r"\\{[^/]+\\}", "[^/]+", re.escape(template)) + "$"
+        operation = item.get(method.lower())
+        if operation is not None and re.match(pattern, path):
+            return str(operation["operationId"])
+    raise KeyError(f"the spec has no operation {method.upper()} {path}")
+
+
+def response_schema(
+    operation_id: str, status: int, media_type: str | None = None
+) -> dict[str, Any]:
+    """The schema of the body the spec allows for OPERATION_ID answering STATUS.
+
+    STATUS falls back to its range (``5XX``) when the spec has no exact entry. MEDIA_TYPE (a
+    Content-Type without parameters) picks among the response's media types; by default the JSON
+    one: ``application/json`` or ``application/problem+json``.
+    """
+    operation = next(
+        op
+        for item in spec()["paths"].values()
+        for op in item.values()
+        if isinstance(op, dict) and op.get("operationId") == operation_id
+    )
+    responses = operation["responses"]
+    response = resolve(responses.get(str(status)) or responses[f"{str(status)[0]}XX"])
+    content = response["content"]
+    if media_type is None:
+        media_type = next(t for t in content if t.endswith("json"))
+    return absolute(content[media_type]["schema"])
+
+
+def validate_response(
+    operation_id: str, status: int, body: Any, media_type: str | None = None
+) -> None:
+    """Raise ``jsonschema.ValidationError`` unless BODY is what the spec allows for that answer."""
+    validator_for(response_schema(operation_id, status, media_type)).validate(body)

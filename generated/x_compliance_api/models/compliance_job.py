@@ -16,10 +16,12 @@ T = TypeVar("T", bound="ComplianceJob")
 
 @_attrs_define
 class ComplianceJob:
-    """A batch compliance job. The eight fields in `required` are present in every response recorded
-    from X (2021 to 2022), so generated clients should make them non-optional, although X's
-    newest OpenAPI document (2.167) marks every field optional. `name`, `resumable` and `error`
-    are optional. Unknown fields may appear and must be tolerated.
+    """A batch compliance job. The eight fields in `required` are present in every job recorded
+    from X (tweepy 2021-10-07 and 2022-05-07, LinqToTwitter 2021-10-25, X's documentation
+    examples of 2021-07 and 2021-08), so generated clients should make them non-optional, as X's
+    OpenAPI 2.112 to 2.166 do, although X's newest (2.167) marks every field optional.
+    `name`, `resumable` and `error` are optional. Unknown fields may appear and must be
+    tolerated.
 
     """
 
@@ -28,41 +30,67 @@ class ComplianceJob:
     it as a JSON number or a double: above 2^53 the value changes silently.
      """
     type_: JobType
-    """ What the job checks: Post IDs (`tweets`) or user IDs (`users`). An open enum in responses:
-    accept and keep values not listed here.
+    """ What the job checks: Post IDs (`tweets`) or user IDs (`users`). An open enum: send only
+    the values listed here, but accept and keep any value in a response.
      """
     status: JobStatus
     """ Where the job is in its life: `created` (waiting for the upload), `in_progress` (processing),
-    `complete` (results ready at `download_url`), `failed` (see `error`), `expired` (the upload
-    window or the results' lifetime passed). An open enum: X sent `expired` long before its own
-    documentation listed it, and may add values; accept and keep values not listed here.
+    `complete` (results ready at `download_url`), `failed` (see `error`), `expired` (recorded
+    for jobs whose upload window passed without an upload, e.g. tweepy 2021-10-07's list and
+    X's quickstart example of 2021-08-05; X may also use it once the results are gone).
+    `complete`, `failed` and `expired` are final.
+
+    An open enum: accept and keep values not listed here, and treat an unknown status as not
+    final. `expired` is missing from X's API reference page and from the `status` filter, and
+    X's OpenAPI 2.167 has no enum at all; it is recorded in tweepy 2021-10-07's list,
+    LinqToTwitter's and X's own reference example.
      """
     created_at: datetime.datetime
-    """ RFC 3339, UTC. Seen as `2021-08-05T01:35:11.000Z`, `2017-09-10T20:06:37.421Z` and
-    `2013-03-26T02:46:15+00:00`; accept `Z` or an offset, with or without fractional seconds.
+    """ RFC 3339, UTC. Seen as `2021-08-05T01:35:11.000Z` (every recorded job),
+    `2017-09-10T20:06:37.421Z` and `2013-03-26T02:46:15+00:00` (result lines in the README of
+    X's compliant-client); accept `Z` or an offset, with or without fractional seconds. X's
+    OpenAPI 2.167 drops `format: date-time`; the values have not changed.
      """
     upload_url: str
-    """ A Cloud Storage V4 signed URL. Its query string (`X-Goog-Signature` in particular) is a
-    credential: do not log it. Send no `Authorization` header to it.
+    """ A Cloud Storage V4 signed URL, used as given: do not rebuild or re-encode it. Its query
+    string (`X-Goog-Signature` in particular) is a credential: do not log it. Send no
+    `Authorization` header to it. `X-Goog-SignedHeaders` lists the headers the request must
+    send exactly as signed: `content-type;host` on a plain `upload_url` (so `Content-Type:
+    text/plain`), `content-length;content-type;host;x-goog-resumable` on a resumable one, `host`
+    on a `download_url`. `X-Goog-Expires` is its lifetime in seconds (900 for uploads, 604800
+    for downloads in every recording).
      """
     upload_expires_at: datetime.datetime
-    """ RFC 3339, UTC. Seen as `2021-08-05T01:35:11.000Z`, `2017-09-10T20:06:37.421Z` and
-    `2013-03-26T02:46:15+00:00`; accept `Z` or an offset, with or without fractional seconds.
+    """ RFC 3339, UTC. Seen as `2021-08-05T01:35:11.000Z` (every recorded job),
+    `2017-09-10T20:06:37.421Z` and `2013-03-26T02:46:15+00:00` (result lines in the README of
+    X's compliant-client); accept `Z` or an offset, with or without fractional seconds. X's
+    OpenAPI 2.167 drops `format: date-time`; the values have not changed.
      """
     download_url: str
-    """ A Cloud Storage V4 signed URL. Its query string (`X-Goog-Signature` in particular) is a
-    credential: do not log it. Send no `Authorization` header to it.
+    """ A Cloud Storage V4 signed URL, used as given: do not rebuild or re-encode it. Its query
+    string (`X-Goog-Signature` in particular) is a credential: do not log it. Send no
+    `Authorization` header to it. `X-Goog-SignedHeaders` lists the headers the request must
+    send exactly as signed: `content-type;host` on a plain `upload_url` (so `Content-Type:
+    text/plain`), `content-length;content-type;host;x-goog-resumable` on a resumable one, `host`
+    on a `download_url`. `X-Goog-Expires` is its lifetime in seconds (900 for uploads, 604800
+    for downloads in every recording).
      """
     download_expires_at: datetime.datetime
-    """ RFC 3339, UTC. Seen as `2021-08-05T01:35:11.000Z`, `2017-09-10T20:06:37.421Z` and
-    `2013-03-26T02:46:15+00:00`; accept `Z` or an offset, with or without fractional seconds.
+    """ RFC 3339, UTC. Seen as `2021-08-05T01:35:11.000Z` (every recorded job),
+    `2017-09-10T20:06:37.421Z` and `2013-03-26T02:46:15+00:00` (result lines in the README of
+    X's compliant-client); accept `Z` or an offset, with or without fractional seconds. X's
+    OpenAPI 2.167 drops `format: date-time`; the values have not changed.
      """
     name: str | Unset = UNSET
-    """ The name given at creation, if any. """
+    """ The name given at creation, if any; absent otherwise (recorded in LinqToTwitter). """
     resumable: bool | Unset = UNSET
-    """ Whether `upload_url` speaks Cloud Storage's resumable protocol. """
+    """ Whether `upload_url` speaks Cloud Storage's resumable protocol. Present in every
+    recorded job, although X's OpenAPI up to 2.166 has it only in the create request.
+     """
     error: str | Unset = UNSET
-    """ Why a `failed` job failed, in X's words. Absent from X's OpenAPI documents up to 2.166.
+    """ Why a `failed` job failed, in X's words, for people: show it, do not parse it. Only on
+    failed jobs, per X's API reference; in none of X's OpenAPI versions. No failed job is
+    recorded, so the example is illustrative, not X's wording.
      """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 

@@ -2,7 +2,8 @@ from enum import StrEnum
 
 
 class ComplianceJobField(StrEnum):
-    """A field of `ComplianceJob` that `compliance_job.fields` can ask for.
+    """A field of `ComplianceJob` that `compliance_job.fields` can ask for (X's OpenAPI, every
+    version; `error` is not one). A closed enum: it is only sent, never received.
 
     Open: a value the API sends that is not listed here is kept as its raw string (see
     ``_missing_``), so ``ComplianceJobField("new_value") == "new_value"`` and ``.value`` gives it back.

@@ -19,8 +19,9 @@ T = TypeVar("T", bound="ComplianceJobListResponse")
 
 @_attrs_define
 class ComplianceJobListResponse:
-    """A list of jobs. `data` is absent when there are none; `meta` is absent from some real
-    responses (recorded 2021-10-07) and present in others.
+    """A list of jobs, newest first. `data` is absent when there are none. `meta` is absent from
+    some real responses (tweepy 2021-10-07, LinqToTwitter, X's reference example) and present
+    in others (tweepy 2022-05-07): do not depend on it; count `data` instead.
 
     """
 

@@ -21,10 +21,12 @@ class ComplianceJobResponse:
     """One job. `errors` may appear beside `data`, or instead of it when the job does not exist."""
 
     data: ComplianceJob | Unset = UNSET
-    """ A batch compliance job. The eight fields in `required` are present in every response recorded
-    from X (2021 to 2022), so generated clients should make them non-optional, although X's
-    newest OpenAPI document (2.167) marks every field optional. `name`, `resumable` and `error`
-    are optional. Unknown fields may appear and must be tolerated.
+    """ A batch compliance job. The eight fields in `required` are present in every job recorded
+    from X (tweepy 2021-10-07 and 2022-05-07, LinqToTwitter 2021-10-25, X's documentation
+    examples of 2021-07 and 2021-08), so generated clients should make them non-optional, as X's
+    OpenAPI 2.112 to 2.166 do, although X's newest (2.167) marks every field optional.
+    `name`, `resumable` and `error` are optional. Unknown fields may appear and must be
+    tolerated.
      """
     errors: list[Problem] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)

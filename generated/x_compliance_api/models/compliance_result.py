@@ -16,9 +16,12 @@ T = TypeVar("T", bound="ComplianceResult")
 
 @_attrs_define
 class ComplianceResult:
-    """One line of the results file at `download_url` (JSON lines, `application/json` per line, one
-    object per line). An ID appears when it has a compliance event and is absent otherwise.
-    `redacted_at` is absent for some events (e.g. protected users). Unknown fields may appear.
+    """One line of the results file at `download_url`: JSON lines, one object per line, UTF-8
+    (recorded: X's quickstart example and the README of X's compliant-client). No operation
+    returns it; it is here so that generators emit a model for it and validators can check each
+    line. An ID appears when it has a compliance event and is absent otherwise. `redacted_at`
+    is absent on some lines (the README's protected user).
+    Unknown fields may appear.
 
     """
 
@@ -28,19 +31,27 @@ class ComplianceResult:
     treat it as an opaque string.
      """
     action: ResultAction
-    """ What to do with the stored object. Only `delete` is seen; an open enum. """
+    """ What to do with the stored object. Only `delete` is seen (every recorded result line); an
+    open enum: a line with an unknown action must be kept and reported, not dropped.
+     """
     reason: ResultReason
     """ Why: `deleted`, `suspended`, `protected`, `deactivated` (users), `scrub_geo` (Posts whose
-    location was removed: delete the geo data only), `bounced`. An open enum: keep values not
-    listed here.
+    location was removed: delete the geo data only), `bounced`. `deleted`, `protected` and
+    `suspended` are recorded (X's quickstart example); the others are from X's documentation.
+    An open enum: keep values not listed here, and act on `action`, which does not depend on
+    knowing the reason.
      """
     created_at: datetime.datetime
-    """ RFC 3339, UTC. Seen as `2021-08-05T01:35:11.000Z`, `2017-09-10T20:06:37.421Z` and
-    `2013-03-26T02:46:15+00:00`; accept `Z` or an offset, with or without fractional seconds.
+    """ RFC 3339, UTC. Seen as `2021-08-05T01:35:11.000Z` (every recorded job),
+    `2017-09-10T20:06:37.421Z` and `2013-03-26T02:46:15+00:00` (result lines in the README of
+    X's compliant-client); accept `Z` or an offset, with or without fractional seconds. X's
+    OpenAPI 2.167 drops `format: date-time`; the values have not changed.
      """
     redacted_at: datetime.datetime | Unset = UNSET
-    """ RFC 3339, UTC. Seen as `2021-08-05T01:35:11.000Z`, `2017-09-10T20:06:37.421Z` and
-    `2013-03-26T02:46:15+00:00`; accept `Z` or an offset, with or without fractional seconds.
+    """ RFC 3339, UTC. Seen as `2021-08-05T01:35:11.000Z` (every recorded job),
+    `2017-09-10T20:06:37.421Z` and `2013-03-26T02:46:15+00:00` (result lines in the README of
+    X's compliant-client); accept `Z` or an offset, with or without fractional seconds. X's
+    OpenAPI 2.167 drops `format: date-time`; the values have not changed.
      """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 

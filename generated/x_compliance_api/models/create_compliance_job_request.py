@@ -17,8 +17,8 @@ class CreateComplianceJobRequest:
     """The body of a create request."""
 
     type_: JobType
-    """ What the job checks: Post IDs (`tweets`) or user IDs (`users`). An open enum in responses:
-    accept and keep values not listed here.
+    """ What the job checks: Post IDs (`tweets`) or user IDs (`users`). An open enum: send only
+    the values listed here, but accept and keep any value in a response.
      """
     name: str | Unset = UNSET
     """ A name to recognise the job by later, up to 64 characters. """

@@ -17,17 +17,24 @@ T = TypeVar("T", bound="InvalidRequestProblem")
 
 @_attrs_define
 class InvalidRequestProblem:
-    """400 `invalid-request`: `errors[]` names each bad parameter and why, in X's words."""
+    """400 `invalid-request`: `errors[]` names each bad parameter and why, in X's words (the
+    `type` of X's 2.167 document is `https://api.x.com/2/problems/invalid-request` and flattens
+    `parameter` and `value` into the problem; keep whichever arrives).
+
+    """
 
     type_: str
     """ A URI naming the kind of problem, or `about:blank`. """
     title: str
+    """ A short summary of the kind of problem, the same for every occurrence. """
     detail: str | Unset = UNSET
+    """ What went wrong this time, for people; do not parse it. """
     status: int | Unset = UNSET
     """ The HTTP status, when X includes it. """
     resource_type: str | Unset = UNSET
     """ On `resource-not-found`, what was not found. """
     resource_id: str | Unset = UNSET
+    """ On `resource-not-found`, the id that was not found. """
     parameter: str | Unset = UNSET
     """ On `resource-not-found`, the parameter that named it. """
     value: Any | Unset = UNSET

@@ -3,9 +3,15 @@ from enum import StrEnum
 
 class JobStatus(StrEnum):
     """Where the job is in its life: `created` (waiting for the upload), `in_progress` (processing),
-    `complete` (results ready at `download_url`), `failed` (see `error`), `expired` (the upload
-    window or the results' lifetime passed). An open enum: X sent `expired` long before its own
-    documentation listed it, and may add values; accept and keep values not listed here.
+    `complete` (results ready at `download_url`), `failed` (see `error`), `expired` (recorded
+    for jobs whose upload window passed without an upload, e.g. tweepy 2021-10-07's list and
+    X's quickstart example of 2021-08-05; X may also use it once the results are gone).
+    `complete`, `failed` and `expired` are final.
+
+    An open enum: accept and keep values not listed here, and treat an unknown status as not
+    final. `expired` is missing from X's API reference page and from the `status` filter, and
+    X's OpenAPI 2.167 has no enum at all; it is recorded in tweepy 2021-10-07's list,
+    LinqToTwitter's and X's own reference example.
 
     Open: a value the API sends that is not listed here is kept as its raw string (see
     ``_missing_``), so ``JobStatus("new_value") == "new_value"`` and ``.value`` gives it back.

@@ -2,7 +2,8 @@ from enum import StrEnum
 
 
 class JobStatusFilter(StrEnum):
-    """The statuses X accepts as a filter when listing jobs (`expired` is not one).
+    """The statuses X accepts as a filter when listing jobs; `expired` is not one (X's OpenAPI, every
+    version). A closed enum: it is only sent, never received.
 
     Open: a value the API sends that is not listed here is kept as its raw string (see
     ``_missing_``), so ``JobStatusFilter("new_value") == "new_value"`` and ``.value`` gives it back.

@@ -2,8 +2,8 @@ from enum import StrEnum
 
 
 class JobType(StrEnum):
-    """What the job checks: Post IDs (`tweets`) or user IDs (`users`). An open enum in responses:
-    accept and keep values not listed here.
+    """What the job checks: Post IDs (`tweets`) or user IDs (`users`). An open enum: send only
+    the values listed here, but accept and keep any value in a response.
 
     Open: a value the API sends that is not listed here is kept as its raw string (see
     ``_missing_``), so ``JobType("new_value") == "new_value"`` and ``.value`` gives it back.

@@ -13,27 +13,34 @@ T = TypeVar("T", bound="Problem")
 
 @_attrs_define
 class Problem:
-    """An RFC 7807 problem. X uses these types here, with `https://api.twitter.com/2/problems/` or
-    `https://api.x.com/2/problems/` before the name:
-    - `about:blank`: a plain HTTP error (401, 429, 503), `title` the status text;
-    - `invalid-request` (400): see `InvalidRequestProblem`;
+    """An RFC 7807 problem: the body of every error response, and the items of a 200's `errors`.
+    `type` names the kind; it is `about:blank` or a URI ending in the kind's name, after
+    `https://api.twitter.com/2/problems/` (every recording) or `https://api.x.com/2/problems/`
+    (X's OpenAPI 2.167). Compare the last path segment, never the whole URI. The kinds here:
+    - `about:blank`: a plain HTTP error (401, 403, 429, 503), `title` the status text
+      (recorded: the 401 body in sns-sdks/go-twitter's test data);
+    - `invalid-request` (400): a bad parameter or body, see `InvalidRequestProblem`;
     - `conflict` (409): a job of this type is already running;
-    - `resource-not-found`: no such job, inside a 200's `errors` array or as a 404;
+    - `resource-not-found` (200 `errors`, or 404): no such job;
     - `client-forbidden` (403): the app may not use this endpoint.
-    Problems may carry more fields (`resource_type`, `parameter`, `value`, `resource_id`,
-    `errors`); keep them.
+    Any other kind may appear: map it by the HTTP status. Problems may carry more fields
+    (`resource_type`, `parameter`, `value`, `resource_id`, `errors`); keep them. X's OpenAPI
+    also lists a `{code, message}` error object; no recording holds one.
 
     """
 
     type_: str
     """ A URI naming the kind of problem, or `about:blank`. """
     title: str
+    """ A short summary of the kind of problem, the same for every occurrence. """
     detail: str | Unset = UNSET
+    """ What went wrong this time, for people; do not parse it. """
     status: int | Unset = UNSET
     """ The HTTP status, when X includes it. """
     resource_type: str | Unset = UNSET
     """ On `resource-not-found`, what was not found. """
     resource_id: str | Unset = UNSET
+    """ On `resource-not-found`, the id that was not found. """
     parameter: str | Unset = UNSET
     """ On `resource-not-found`, the parameter that named it. """
     value: Any | Unset = UNSET

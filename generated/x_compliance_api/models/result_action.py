@@ -2,7 +2,8 @@ from enum import StrEnum
 
 
 class ResultAction(StrEnum):
-    """What to do with the stored object. Only `delete` is seen; an open enum.
+    """What to do with the stored object. Only `delete` is seen (every recorded result line); an
+    open enum: a line with an unknown action must be kept and reported, not dropped.
 
     Open: a value the API sends that is not listed here is kept as its raw string (see
     ``_missing_``), so ``ResultAction("new_value") == "new_value"`` and ``.value`` gives it back.

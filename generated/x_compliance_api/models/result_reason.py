@@ -3,8 +3,10 @@ from enum import StrEnum
 
 class ResultReason(StrEnum):
     """Why: `deleted`, `suspended`, `protected`, `deactivated` (users), `scrub_geo` (Posts whose
-    location was removed: delete the geo data only), `bounced`. An open enum: keep values not
-    listed here.
+    location was removed: delete the geo data only), `bounced`. `deleted`, `protected` and
+    `suspended` are recorded (X's quickstart example); the others are from X's documentation.
+    An open enum: keep values not listed here, and act on `action`, which does not depend on
+    knowing the reason.
 
     Open: a value the API sends that is not listed here is kept as its raw string (see
     ``_missing_``), so ``ResultReason("new_value") == "new_value"`` and ``.value`` gives it back.

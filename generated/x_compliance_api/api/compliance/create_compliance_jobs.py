@@ -98,11 +98,13 @@ def sync_detailed(
 ) -> Response[ComplianceJobResponse | InvalidRequestProblem | Problem]:
     """Create a compliance job
 
-     Creates a job and returns it with its signed `upload_url` (valid 15 minutes) and
-    `download_url` (valid 7 days). One job per type may be running at a time.
+     Creates a job and returns it, status `created`, with its signed `upload_url` (valid 15
+    minutes) and `download_url` (valid 7 days). One job per type may be running at a time: while
+    one is `created` or `in_progress`, this answers 409.
 
     Not idempotent: a retry after a lost response may create a second job or get 409. Before
-    retrying, list jobs of the same type and look for the one you may have created.
+    retrying, list jobs of the same type and look for the one you may have created (give jobs a
+    `name` to recognise them).
 
     Args:
         body (CreateComplianceJobRequest): The body of a create request.
@@ -133,11 +135,13 @@ def sync(
 ) -> ComplianceJobResponse | InvalidRequestProblem | Problem | None:
     """Create a compliance job
 
-     Creates a job and returns it with its signed `upload_url` (valid 15 minutes) and
-    `download_url` (valid 7 days). One job per type may be running at a time.
+     Creates a job and returns it, status `created`, with its signed `upload_url` (valid 15
+    minutes) and `download_url` (valid 7 days). One job per type may be running at a time: while
+    one is `created` or `in_progress`, this answers 409.
 
     Not idempotent: a retry after a lost response may create a second job or get 409. Before
-    retrying, list jobs of the same type and look for the one you may have created.
+    retrying, list jobs of the same type and look for the one you may have created (give jobs a
+    `name` to recognise them).
 
     Args:
         body (CreateComplianceJobRequest): The body of a create request.
@@ -163,11 +167,13 @@ async def asyncio_detailed(
 ) -> Response[ComplianceJobResponse | InvalidRequestProblem | Problem]:
     """Create a compliance job
 
-     Creates a job and returns it with its signed `upload_url` (valid 15 minutes) and
-    `download_url` (valid 7 days). One job per type may be running at a time.
+     Creates a job and returns it, status `created`, with its signed `upload_url` (valid 15
+    minutes) and `download_url` (valid 7 days). One job per type may be running at a time: while
+    one is `created` or `in_progress`, this answers 409.
 
     Not idempotent: a retry after a lost response may create a second job or get 409. Before
-    retrying, list jobs of the same type and look for the one you may have created.
+    retrying, list jobs of the same type and look for the one you may have created (give jobs a
+    `name` to recognise them).
 
     Args:
         body (CreateComplianceJobRequest): The body of a create request.
@@ -196,11 +202,13 @@ async def asyncio(
 ) -> ComplianceJobResponse | InvalidRequestProblem | Problem | None:
     """Create a compliance job
 
-     Creates a job and returns it with its signed `upload_url` (valid 15 minutes) and
-    `download_url` (valid 7 days). One job per type may be running at a time.
+     Creates a job and returns it, status `created`, with its signed `upload_url` (valid 15
+    minutes) and `download_url` (valid 7 days). One job per type may be running at a time: while
+    one is `created` or `in_progress`, this answers 409.
 
     Not idempotent: a retry after a lost response may create a second job or get 409. Before
-    retrying, list jobs of the same type and look for the one you may have created.
+    retrying, list jobs of the same type and look for the one you may have created (give jobs a
+    `name` to recognise them).
 
     Args:
         body (CreateComplianceJobRequest): The body of a create request.

@@ -121,15 +121,18 @@ def sync_detailed(
 ) -> Response[ComplianceJobListResponse | InvalidRequestProblem | Problem]:
     """List compliance jobs
 
-     Lists the app's compliance jobs of one type, newest first, optionally filtered by status.
-    Jobs are kept for about a week after their download URL expires.
+     Lists the app's compliance jobs of one type, newest first (recorded: tweepy 2021-10-07 and
+    LinqToTwitter), optionally filtered by status. Use it to find a job whose id was lost, for
+    example after a create whose answer never arrived. How long X keeps listing old jobs is not
+    documented; recorded lists hold jobs up to six days old.
 
     Args:
         type_ (JobType): What the job checks: Post IDs (`tweets`) or user IDs (`users`). An open
-            enum in responses:
-            accept and keep values not listed here.
-        status (JobStatusFilter | Unset): The statuses X accepts as a filter when listing jobs
-            (`expired` is not one).
+            enum: send only
+            the values listed here, but accept and keep any value in a response.
+        status (JobStatusFilter | Unset): The statuses X accepts as a filter when listing jobs;
+            `expired` is not one (X's OpenAPI, every
+            version). A closed enum: it is only sent, never received.
         compliance_job_fields (list[ComplianceJobField] | Unset):
 
     Raises:
@@ -162,15 +165,18 @@ def sync(
 ) -> ComplianceJobListResponse | InvalidRequestProblem | Problem | None:
     """List compliance jobs
 
-     Lists the app's compliance jobs of one type, newest first, optionally filtered by status.
-    Jobs are kept for about a week after their download URL expires.
+     Lists the app's compliance jobs of one type, newest first (recorded: tweepy 2021-10-07 and
+    LinqToTwitter), optionally filtered by status. Use it to find a job whose id was lost, for
+    example after a create whose answer never arrived. How long X keeps listing old jobs is not
+    documented; recorded lists hold jobs up to six days old.
 
     Args:
         type_ (JobType): What the job checks: Post IDs (`tweets`) or user IDs (`users`). An open
-            enum in responses:
-            accept and keep values not listed here.
-        status (JobStatusFilter | Unset): The statuses X accepts as a filter when listing jobs
-            (`expired` is not one).
+            enum: send only
+            the values listed here, but accept and keep any value in a response.
+        status (JobStatusFilter | Unset): The statuses X accepts as a filter when listing jobs;
+            `expired` is not one (X's OpenAPI, every
+            version). A closed enum: it is only sent, never received.
         compliance_job_fields (list[ComplianceJobField] | Unset):
 
     Raises:
@@ -198,15 +204,18 @@ async def asyncio_detailed(
 ) -> Response[ComplianceJobListResponse | InvalidRequestProblem | Problem]:
     """List compliance jobs
 
-     Lists the app's compliance jobs of one type, newest first, optionally filtered by status.
-    Jobs are kept for about a week after their download URL expires.
+     Lists the app's compliance jobs of one type, newest first (recorded: tweepy 2021-10-07 and
+    LinqToTwitter), optionally filtered by status. Use it to find a job whose id was lost, for
+    example after a create whose answer never arrived. How long X keeps listing old jobs is not
+    documented; recorded lists hold jobs up to six days old.
 
     Args:
         type_ (JobType): What the job checks: Post IDs (`tweets`) or user IDs (`users`). An open
-            enum in responses:
-            accept and keep values not listed here.
-        status (JobStatusFilter | Unset): The statuses X accepts as a filter when listing jobs
-            (`expired` is not one).
+            enum: send only
+            the values listed here, but accept and keep any value in a response.
+        status (JobStatusFilter | Unset): The statuses X accepts as a filter when listing jobs;
+            `expired` is not one (X's OpenAPI, every
+            version). A closed enum: it is only sent, never received.
         compliance_job_fields (list[ComplianceJobField] | Unset):
 
     Raises:
@@ -237,15 +246,18 @@ async def asyncio(
 ) -> ComplianceJobListResponse | InvalidRequestProblem | Problem | None:
     """List compliance jobs
 
-     Lists the app's compliance jobs of one type, newest first, optionally filtered by status.
-    Jobs are kept for about a week after their download URL expires.
+     Lists the app's compliance jobs of one type, newest first (recorded: tweepy 2021-10-07 and
+    LinqToTwitter), optionally filtered by status. Use it to find a job whose id was lost, for
+    example after a create whose answer never arrived. How long X keeps listing old jobs is not
+    documented; recorded lists hold jobs up to six days old.
 
     Args:
         type_ (JobType): What the job checks: Post IDs (`tweets`) or user IDs (`users`). An open
-            enum in responses:
-            accept and keep values not listed here.
-        status (JobStatusFilter | Unset): The statuses X accepts as a filter when listing jobs
-            (`expired` is not one).
+            enum: send only
+            the values listed here, but accept and keep any value in a response.
+        status (JobStatusFilter | Unset): The statuses X accepts as a filter when listing jobs;
+            `expired` is not one (X's OpenAPI, every
+            version). A closed enum: it is only sent, never received.
         compliance_job_fields (list[ComplianceJobField] | Unset):
 
     Raises:

@@ -111,9 +111,12 @@ def sync_detailed(
 ) -> Response[ComplianceJobResponse | InvalidRequestProblem | Problem]:
     """Get a compliance job
 
-     Returns one job. Poll this until `status` is `complete`, `failed` or `expired`.
+     Returns one job. Poll this until `status` is `complete`, `failed` or `expired`, pacing
+    polls by the rate-limit headers.
+
     An unknown id may answer 200 with only an `errors` array holding a `resource-not-found`
-    problem, or 404.
+    problem (X's lookup endpoints answer so, e.g. a Post lookup recorded in LinqToTwitter's
+    tests; not recorded for this endpoint), or 404. Treat both as "no such job".
 
     Args:
         id (str): A compliance job id: a 64-bit snowflake of up to 19 digits, always a JSON
@@ -149,9 +152,12 @@ def sync(
 ) -> ComplianceJobResponse | InvalidRequestProblem | Problem | None:
     """Get a compliance job
 
-     Returns one job. Poll this until `status` is `complete`, `failed` or `expired`.
+     Returns one job. Poll this until `status` is `complete`, `failed` or `expired`, pacing
+    polls by the rate-limit headers.
+
     An unknown id may answer 200 with only an `errors` array holding a `resource-not-found`
-    problem, or 404.
+    problem (X's lookup endpoints answer so, e.g. a Post lookup recorded in LinqToTwitter's
+    tests; not recorded for this endpoint), or 404. Treat both as "no such job".
 
     Args:
         id (str): A compliance job id: a 64-bit snowflake of up to 19 digits, always a JSON
@@ -182,9 +188,12 @@ async def asyncio_detailed(
 ) -> Response[ComplianceJobResponse | InvalidRequestProblem | Problem]:
     """Get a compliance job
 
-     Returns one job. Poll this until `status` is `complete`, `failed` or `expired`.
+     Returns one job. Poll this until `status` is `complete`, `failed` or `expired`, pacing
+    polls by the rate-limit headers.
+
     An unknown id may answer 200 with only an `errors` array holding a `resource-not-found`
-    problem, or 404.
+    problem (X's lookup endpoints answer so, e.g. a Post lookup recorded in LinqToTwitter's
+    tests; not recorded for this endpoint), or 404. Treat both as "no such job".
 
     Args:
         id (str): A compliance job id: a 64-bit snowflake of up to 19 digits, always a JSON
@@ -218,9 +227,12 @@ async def asyncio(
 ) -> ComplianceJobResponse | InvalidRequestProblem | Problem | None:
     """Get a compliance job
 
-     Returns one job. Poll this until `status` is `complete`, `failed` or `expired`.
+     Returns one job. Poll this until `status` is `complete`, `failed` or `expired`, pacing
+    polls by the rate-limit headers.
+
     An unknown id may answer 200 with only an `errors` array holding a `resource-not-found`
-    problem, or 404.
+    problem (X's lookup endpoints answer so, e.g. a Post lookup recorded in LinqToTwitter's
+    tests; not recorded for this endpoint), or 404. Treat both as "no such job".
 
     Args:
         id (str): A compliance job id: a 64-bit snowflake of up to 19 digits, always a JSON
