@@ -70,7 +70,10 @@ def reset_from_headers(headers: Mapping[str, str], now: dt.datetime) -> dt.datet
         return _from_unix(reset)
     retry_after = _non_negative_int(headers.get("retry-after"))
     if retry_after is not None:
-        return now + dt.timedelta(seconds=retry_after)
+        try:
+            return now + dt.timedelta(seconds=retry_after)
+        except OverflowError:  # a nonsense Retry-After: as good as never
+            return dt.datetime.max.replace(tzinfo=dt.UTC)
     return None
 
 

@@ -86,9 +86,7 @@ def operation_for(method: str, path: str) -> str:
     raise KeyError(f"the spec has no operation {method.upper()} {path}")
 
 
-def response_schema(
-    operation_id: str, status: int, media_type: str | None = None
-) -> dict[str, Any]:
+def response_schema(operation_id: str, status: int, media_type: str | None = None) -> dict[str, Any]:
     """The schema of the body the spec allows for OPERATION_ID answering STATUS.
 
     STATUS falls back to its range (``5XX``) when the spec has no exact entry. MEDIA_TYPE (a
@@ -109,8 +107,6 @@ def response_schema(
     return absolute(content[media_type]["schema"])
 
 
-def validate_response(
-    operation_id: str, status: int, body: Any, media_type: str | None = None
-) -> None:
+def validate_response(operation_id: str, status: int, body: Any, media_type: str | None = None) -> None:
     """Raise ``jsonschema.ValidationError`` unless BODY is what the spec allows for that answer."""
     validator_for(response_schema(operation_id, status, media_type)).validate(body)

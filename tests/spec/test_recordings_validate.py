@@ -33,9 +33,7 @@ def test_recorded_body_validates(real_responses: Path, path: Path) -> None:
 
 
 @pytest.mark.parametrize("meta_path", WITH_REQUEST, ids=lambda p: p.name)
-def test_recorded_answer_validates_against_its_operation(
-    real_responses: Path, meta_path: Path
-) -> None:
+def test_recorded_answer_validates_against_its_operation(real_responses: Path, meta_path: Path) -> None:
     meta = load(meta_path)
     body = load(meta_path.with_name(meta_path.name.replace(".meta.json", ".json")))
     operation_id = operation_for(meta["request"]["method"], urlsplit(meta["request"]["uri"]).path)
