@@ -14,7 +14,7 @@ NODE_BIN := $(SPEC_TOOLS)/node_modules/.bin
 # Redocly CLI sends no usage data and checks for no updates: its version is pinned on purpose.
 REDOCLY := REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true $(NODE_BIN)/redocly
 
-.PHONY: test generate check-generated lint spec-check venv clean
+.PHONY: demo test generate check-generated lint spec-check venv clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -67,6 +67,9 @@ spec-check: $(BIN)/.installed $(SPEC_TOOLS)/node_modules/.installed
 	$(REDOCLY) lint --config spec/redocly.yaml --lint-config error --max-problems 1000 spec/compliance.yaml
 	node $(SPEC_TOOLS)/generate-typescript.mjs spec/compliance.yaml .scratch/typescript/compliance.ts
 	$(NODE_BIN)/tsc --project tests/typescript/tsconfig.json --noEmit --strict
+
+demo: $(BIN)/.installed
+	$(BIN)/x-compliance demo
 
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest

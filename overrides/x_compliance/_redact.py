@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from urllib.parse import urlsplit
 
@@ -31,3 +32,28 @@ def excerpt(body: bytes, *secrets: str, limit: int = 200) -> str:
     text = " ".join(text.split())
     text = redact(text, *secrets)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class RedactingFilter(logging.Filter):
+    """Rewrites records so that no signature or bearer credential reaches a handler.
+
+    Attached to httpx's logger, which logs every request's full URL at INFO: signed storage URLs
+    carry their credential in the query (``X-Goog-Signature``, a resumable session's ``upload_id``).
+    """
+
+    _SESSION = re.compile(r"(upload_id=)[^&\s\"'<>]+")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = self._SESSION.sub(r"\1***", redact(message))
+        if cleaned != message:
+            record.msg, record.args = cleaned, ()
+        return True
+
+
+def guard_library_logs() -> None:
+    """Attach ``RedactingFilter`` to the loggers of the HTTP libraries, once."""
+    for name in ("httpx", "httpcore.connection", "httpcore.http11", "httpcore.http2", "httpcore.proxy"):
+        library_logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactingFilter) for f in library_logger.filters):
+            library_logger.addFilter(RedactingFilter())

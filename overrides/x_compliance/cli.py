@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -119,7 +120,7 @@ def _job_id(value: str) -> str:
 
 
 def _when(stamp: Any) -> str:
-    return stamp.strftime("%Y-%m-%d %H:%M:%S") if stamp is not None else ""
+    return stamp.strftime("%Y-%m-%d %H:%M") if stamp is not None else ""
 
 
 def _optional(value: object) -> str:
@@ -130,18 +131,18 @@ def _print_jobs(jobs: list[xc.ComplianceJob], as_json: bool) -> None:
     if as_json:
         out.print(json.dumps([job.to_dict() for job in jobs], indent=2), markup=False)
         return
-    table = Table("id", "type", "status", "name", "created (UTC)", "upload until", "results until", "error")
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("id", no_wrap=True)  # ids are never cut: people copy them
+    table.add_column("type", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    table.add_column("created (UTC)", no_wrap=True)
+    table.add_column("name", overflow="fold")
+    with_errors = any(not isinstance(job.error, Unset) for job in jobs)
+    if with_errors:
+        table.add_column("error", overflow="fold")
     for job in jobs:
-        table.add_row(
-            job.id,
-            str(job.type_),
-            str(job.status),
-            _optional(job.name),
-            _when(job.created_at),
-            _when(job.upload_expires_at),
-            _when(job.download_expires_at),
-            _optional(job.error),
-        )
+        row = [job.id, str(job.type_), str(job.status), _when(job.created_at), _optional(job.name)]
+        table.add_row(*row, *([_optional(job.error)] if with_errors else []))
     out.print(table)
     if not jobs:
         err.print("no jobs", markup=False)
@@ -151,7 +152,7 @@ def _print_job(job: xc.ComplianceJob, as_json: bool) -> None:
     if as_json:
         out.print(json.dumps(job.to_dict(), indent=2), markup=False)
         return
-    table = Table("field", "value", show_header=False)
+    table = Table("field", "value", show_header=False, box=box.SIMPLE, pad_edge=False)
     for key, value in (
         ("id", job.id),
         ("type", str(job.type_)),
@@ -169,7 +170,7 @@ def _print_job(job: xc.ComplianceJob, as_json: bool) -> None:
 
 
 def _summary(counts: Counter[str], total: int | None = None) -> Table:
-    table = Table("reason", "results", title="Results by reason")
+    table = Table("reason", "results", title="Results by reason", box=box.SIMPLE_HEAD, pad_edge=False)
     for reason, count in counts.most_common():
         table.add_row(reason, f"{count:,}")
     table.add_row("all", f"{sum(counts.values()):,}" + (f" of {total:,} IDs" if total else ""))

@@ -23,6 +23,7 @@ from attrs import evolve
 from x_compliance import _api
 from x_compliance import _constants as c
 from x_compliance._http import Exchange, utc_now
+from x_compliance._redact import guard_library_logs
 from x_compliance._retry import RetryPolicy
 from x_compliance._transfer import (
     Download,
@@ -38,12 +39,13 @@ from x_compliance._transfer import (
     storage_error,
 )
 from x_compliance._wait import Poller
-from x_compliance.errors import APIConnectionError, ComplianceError, ServerError, UploadError
+from x_compliance.errors import APIConnectionError, ComplianceError, ConflictError, ServerError, UploadError
 from x_compliance.rate_limits import GET_JOB, RateLimit, RateLimits
 from x_compliance.results import ComplianceResult, LineReader
 from x_compliance_api.models import ComplianceJob
 
 logger = logging.getLogger(c.LOGGER_NAME)
+guard_library_logs()
 
 __all__ = ["AsyncComplianceClient", "ComplianceClient"]
 
@@ -187,9 +189,13 @@ class ComplianceClient(_ClientCore):
         for attempt in range(1, self.retry_policy.max_retries + 2):
             try:
                 return _api.read_job(call, self._send(call), self._token)
-            except (APIConnectionError, ServerError) as error:
-                if not _api.maybe_created(error):
+            except (APIConnectionError, ServerError, ConflictError) as error:
+                # A 409 after a first attempt may be that attempt, acted on late: look for it too.
+                conflict = isinstance(error, ConflictError)
+                if (conflict and attempt == 1) or not (conflict or _api.maybe_created(error)):
                     raise
+                # Give a request X may still be working on time to land before looking for its job.
+                self._sleep(self.retry_policy.backoff(attempt))
                 try:
                     made = _api.job_made_by(call, self.list_jobs(type), started)
                 except ComplianceError as lookup:
@@ -197,10 +203,9 @@ class ComplianceClient(_ClientCore):
                 if made is not None:
                     logger.info("create answer was lost, but job %s was made: using it", made.id)
                     return made
-                if attempt > self.retry_policy.max_retries:
+                if conflict or attempt > self.retry_policy.max_retries:
                     raise
                 logger.info("create failed (%s) and made no job: trying again", type_name(error))
-                self._sleep(self.retry_policy.backoff(attempt))
         raise AssertionError("unreachable")
 
     # The workflow: upload, wait, results ------------------------------------------------------
@@ -331,6 +336,8 @@ class ComplianceClient(_ClientCore):
         while True:
             try:
                 with self._http.stream(**download.request(), timeout=self.timeout) as response:
+                    if not response.is_success:
+                        response.read()  # an error's body says why (Cloud Storage's XML Code)
                     if download.on_response(response):
                         for chunk in response.iter_raw():
                             data = download.accept(chunk)
@@ -443,9 +450,13 @@ class AsyncComplianceClient(_ClientCore):
         for attempt in range(1, self.retry_policy.max_retries + 2):
             try:
                 return _api.read_job(call, await self._send(call), self._token)
-            except (APIConnectionError, ServerError) as error:
-                if not _api.maybe_created(error):
+            except (APIConnectionError, ServerError, ConflictError) as error:
+                # A 409 after a first attempt may be that attempt, acted on late: look for it too.
+                conflict = isinstance(error, ConflictError)
+                if (conflict and attempt == 1) or not (conflict or _api.maybe_created(error)):
                     raise
+                # Give a request X may still be working on time to land before looking for its job.
+                await self._sleep(self.retry_policy.backoff(attempt))
                 try:
                     made = _api.job_made_by(call, await self.list_jobs(type), started)
                 except ComplianceError as lookup:
@@ -453,10 +464,9 @@ class AsyncComplianceClient(_ClientCore):
                 if made is not None:
                     logger.info("create answer was lost, but job %s was made: using it", made.id)
                     return made
-                if attempt > self.retry_policy.max_retries:
+                if conflict or attempt > self.retry_policy.max_retries:
                     raise
                 logger.info("create failed (%s) and made no job: trying again", type_name(error))
-                await self._sleep(self.retry_policy.backoff(attempt))
         raise AssertionError("unreachable")
 
     async def upload_ids(self, job: _api.JobRef, source: Source, progress: Progress | None = None) -> int:
@@ -564,6 +574,8 @@ class AsyncComplianceClient(_ClientCore):
         while True:
             try:
                 async with self._http.stream(**download.request(), timeout=self.timeout) as response:
+                    if not response.is_success:
+                        await response.aread()  # an error's body says why (Cloud Storage's XML Code)
                     if download.on_response(response):
                         async for chunk in response.aiter_raw():
                             data = download.accept(chunk)

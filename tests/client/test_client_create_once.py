@@ -115,3 +115,29 @@ def test_conflict_is_not_retried_or_looked_up(api: Api) -> None:
         x.create_job("tweets")
 
     assert len(x.script.requests) == 1
+
+
+def test_late_conflict_after_lost_answer_finds_the_job(api: Api) -> None:
+    x = api(
+        httpx.ReadTimeout("timed out"),
+        listing(),
+        problem(409, "Conflict", "You cannot create a new job if one is already in progress."),
+        listing(made_now(id="11")),
+    )
+
+    assert x.create_job("tweets").id == "11"
+    assert posts(x) == 2
+
+
+def test_late_conflict_with_no_job_of_ours_raises_conflict(api: Api) -> None:
+    x = api(
+        httpx.ReadTimeout("timed out"),
+        listing(),
+        problem(409, "Conflict", "You cannot create a new job if one is already in progress."),
+        listing(made_now(id="12", name="someone-else")),
+    )
+
+    with pytest.raises(xc.ConflictError):
+        x.create_job("tweets")
+
+    assert posts(x) == 2
