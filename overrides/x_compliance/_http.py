@@ -18,8 +18,8 @@ from attrs import define, field
 from x_compliance import _constants as c
 from x_compliance._redact import redact, url_for_log
 from x_compliance._retry import RetryPolicy, never_reached_server
-from x_compliance.errors import APIConnectionError, APITimeoutError
-from x_compliance.rate_limits import RateLimits
+from x_compliance.errors import APIConnectionError, APITimeoutError, RateLimitError
+from x_compliance.rate_limits import RateLimits, reset_from_headers
 
 logger = logging.getLogger(c.LOGGER_NAME)
 
@@ -43,10 +43,44 @@ class Exchange:
     clock: Callable[[], dt.datetime] = utc_now
     retries: int = 0
     _started: float = field(factory=time.perf_counter)
+    _waited_until: dt.datetime | None = None
 
     @property
     def label(self) -> str:
         return f"{self.method} {url_for_log(self.url)}"
+
+    def before_attempt(self) -> float:
+        """Seconds to wait before sending: the endpoint's bucket is known to be empty, or the first
+        answer that will show it is still on its way. 0.0: send now (and call ``end_attempt``).
+
+        Raises ``RateLimitError`` without sending when the bucket refills later than the policy waits.
+        """
+        if self.endpoint is None or self.rate_limits is None:
+            return 0.0
+        now = self.clock()
+        hold = self.rate_limits.take(self.endpoint, now)
+        if hold is None or (
+            not hold.probe and self._waited_until is not None and hold.until <= self._waited_until
+        ):
+            return 0.0  # room in the bucket, or the reset this request already waited for
+        wait = (hold.until - now).total_seconds()
+        if hold.probe:
+            return wait
+        if wait > self.policy.max_rate_limit_wait:
+            raise RateLimitError(
+                f"{self.endpoint}: no requests left until {hold.until:%Y-%m-%d %H:%M:%S} UTC "
+                "(X's last answer said so); not sent",
+                status_code=429,
+                reset_at=hold.until,
+            )
+        logger.info("%s: no requests left, waiting %.2f s for the reset", self.label, wait)
+        self._waited_until = hold.until
+        return wait + c.RATE_LIMIT_MARGIN
+
+    def end_attempt(self) -> None:
+        """After every attempt, answered or not: let another request find out the bucket."""
+        if self.endpoint is not None and self.rate_limits is not None:
+            self.rate_limits.release(self.endpoint)
 
     def begin_attempt(self) -> None:
         self._started = time.perf_counter()
@@ -68,6 +102,8 @@ class Exchange:
         )
         if delay is not None:
             self.retries += 1
+            if response.status_code == 429:
+                self._waited_until = reset_from_headers(response.headers, self.clock())
             what = "rate limit" if response.status_code == 429 else str(response.status_code)
             logger.info(
                 "%s: %s, waiting %.2f s before retry %d of %d",

@@ -8,6 +8,7 @@ The two classes differ only in how they send and sleep.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import os
 import tempfile
@@ -60,6 +61,7 @@ class _ClientCore:
         timeout: float,
         max_retries: int | None,
         retry_policy: RetryPolicy | None,
+        clock: Callable[[], dt.datetime],
     ) -> None:
         token = bearer_token if bearer_token is not None else os.environ.get(c.BEARER_TOKEN_ENV)
         if not token:
@@ -75,6 +77,7 @@ class _ClientCore:
             policy = evolve(policy, max_retries=max_retries)
         self.retry_policy = policy
         self._rate_limits = RateLimits()
+        self._clock = clock
 
     @property
     def rate_limits(self) -> dict[str, RateLimit]:
@@ -93,6 +96,7 @@ class _ClientCore:
             policy=self.retry_policy,
             idempotent=True,
             secrets=(self._token,),
+            clock=self._clock,
         )
 
     def _wait_progress(self, poller: Poller, timeout: float | None, progress: Progress | None) -> None:
@@ -116,6 +120,7 @@ class _ClientCore:
             endpoint=call.endpoint,
             rate_limits=self._rate_limits,
             secrets=(self._token,),
+            clock=self._clock,
         )
         return exchange, request
 
@@ -138,7 +143,9 @@ class ComplianceClient(_ClientCore):
         http_client: an ``httpx.Client`` to send with (proxies, custom transports, tests); the caller
             keeps ownership and closes it. One is made (and closed by ``close()``) when omitted.
         retry_policy: backoff and rate-limit waiting; see ``RetryPolicy``.
-        sleep: what waits between retries (``time.sleep``); tests pass a recorder.
+        sleep: what waits between retries and polls (``time.sleep``); tests pass a recorder.
+        clock: what the client takes as now, tz-aware (for URL expiry and rate-limit resets); tests
+            replaying a recording pass the recording's time.
 
     One client may be shared by threads: its rate-limit record is locked, and httpx clients are
     thread-safe.
@@ -154,8 +161,9 @@ class ComplianceClient(_ClientCore):
         *,
         retry_policy: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], dt.datetime] = utc_now,
     ) -> None:
-        super().__init__(bearer_token, base_url, timeout, max_retries, retry_policy)
+        super().__init__(bearer_token, base_url, timeout, max_retries, retry_policy, clock)
         self._owns_http = http_client is None
         self._http = http_client if http_client is not None else httpx.Client()
         self._sleep = sleep
@@ -166,12 +174,12 @@ class ComplianceClient(_ClientCore):
         ``status`` filters on created, in_progress, failed or complete.
         """
         call = _api.list_jobs_call(type, status)
-        return _api.read_jobs(call, self._send(call), self._token)
+        return _api.read_jobs(call, self._call(call), self._token)
 
     def get_job(self, job_id: _api.JobRef) -> ComplianceJob:
         """One job by id (a string or int of 1-19 digits, or a ``ComplianceJob``)."""
         call = _api.get_job_call(job_id)
-        return _api.read_job(call, self._send(call), self._token)
+        return _api.read_job(call, self._call(call), self._token)
 
     def create_job(
         self, type: _api.JobTypeArg, name: str | None = None, resumable: bool = False
@@ -185,10 +193,10 @@ class ComplianceClient(_ClientCore):
         error says the job may exist.
         """
         call = _api.create_job_call(type, name, resumable)
-        started = utc_now()
+        started = self._clock()
         for attempt in range(1, self.retry_policy.max_retries + 2):
             try:
-                return _api.read_job(call, self._send(call), self._token)
+                return _api.read_job(call, self._call(call), self._token)
             except (APIConnectionError, ServerError, ConflictError) as error:
                 # A 409 after a first attempt may be that attempt, acted on late: look for it too.
                 conflict = isinstance(error, ConflictError)
@@ -222,7 +230,7 @@ class ComplianceClient(_ClientCore):
         refuses the upload.
         """
         job = self._job(job)
-        check_upload_window(job, utc_now())
+        check_upload_window(job, self._clock())
         with prepare_upload(source) as prepared:
             return self._upload_prepared(job, prepared, progress)
 
@@ -238,7 +246,9 @@ class ComplianceClient(_ClientCore):
         job = self._job(job)
         poller = Poller(timeout, time.monotonic())
         while not poller.finished(job):
-            delay, poll = poller.next_poll(job, self._rate_limits.get(GET_JOB), utc_now(), time.monotonic())
+            delay, poll = poller.next_poll(
+                job, self._rate_limits.get(GET_JOB), self._clock(), time.monotonic()
+            )
             self._sleep(delay)
             if not poll:
                 raise poller.timed_out(job, time.monotonic())
@@ -267,7 +277,7 @@ class ComplianceClient(_ClientCore):
         every byte has arrived: a failure never leaves a partial file under ``path``.
         """
         job = self._job(job)
-        check_download(job, utc_now())
+        check_download(job, self._clock())
         target = Path(path)
         with _replace_when_done(target) as file:
             for chunk in self._download(job, progress):
@@ -331,7 +341,7 @@ class ComplianceClient(_ClientCore):
                 upload.on_answer(self._send_storage(upload.status_request()))
 
     def _download(self, job: ComplianceJob, progress: Progress | None) -> Iterator[bytes]:
-        check_download(job, utc_now())
+        check_download(job, self._clock())
         download = Download(job, self.retry_policy)
         while True:
             try:
@@ -355,36 +365,39 @@ class ComplianceClient(_ClientCore):
             logger.info("download of job %s broke at byte %d (%s): resuming", job.id, download.offset, cause)
             self._sleep(download.after_break(cause))
 
+    def _send(
+        self, exchange: Exchange, request: dict[str, Any], body: Callable[[], Iterator[bytes]] | None = None
+    ) -> httpx.Response:
+        """Send ``request`` through its retries: the sync client's one request loop.
+
+        ``body``, when given, makes a fresh request body for each attempt (an upload's file blocks).
+        """
+        while True:
+            if wait := exchange.before_attempt():
+                self._sleep(wait)
+                continue
+            exchange.begin_attempt()
+            try:
+                try:
+                    response = self._http.request(**request, content=None if body is None else body())
+                except httpx.TransportError as error:
+                    delay = exchange.after_error(error)
+                else:
+                    wait_then_resend = exchange.after_response(response)
+                    if wait_then_resend is None:
+                        return response
+                    delay = wait_then_resend
+            finally:
+                exchange.end_attempt()
+            self._sleep(delay)
+
+    def _call(self, call: _api.Call) -> httpx.Response:
+        return self._send(*self._exchange(call))
+
     def _send_storage(
         self, request: dict[str, Any], body: Callable[[], Iterator[bytes]] | None = None
     ) -> httpx.Response:
-        exchange = self._storage_exchange(request)
-        while True:
-            exchange.begin_attempt()
-            try:
-                content = None if body is None else body()
-                response = self._http.request(**request, content=content)
-            except httpx.TransportError as error:
-                self._sleep(exchange.after_error(error))
-                continue
-            delay = exchange.after_response(response)
-            if delay is None:
-                return response
-            self._sleep(delay)
-
-    def _send(self, call: _api.Call) -> httpx.Response:
-        exchange, request = self._exchange(call)
-        while True:
-            exchange.begin_attempt()
-            try:
-                response = self._http.request(**request)
-            except httpx.TransportError as error:
-                self._sleep(exchange.after_error(error))
-                continue
-            delay = exchange.after_response(response)
-            if delay is None:
-                return response
-            self._sleep(delay)
+        return self._send(self._storage_exchange(request), request, body)
 
     def close(self) -> None:
         """Close the HTTP client, unless it was given by the caller."""
@@ -423,8 +436,9 @@ class AsyncComplianceClient(_ClientCore):
         *,
         retry_policy: RetryPolicy | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        clock: Callable[[], dt.datetime] = utc_now,
     ) -> None:
-        super().__init__(bearer_token, base_url, timeout, max_retries, retry_policy)
+        super().__init__(bearer_token, base_url, timeout, max_retries, retry_policy, clock)
         self._owns_http = http_client is None
         self._http = http_client if http_client is not None else httpx.AsyncClient()
         self._sleep = sleep
@@ -434,22 +448,22 @@ class AsyncComplianceClient(_ClientCore):
     ) -> list[ComplianceJob]:
         """See ``ComplianceClient.list_jobs``."""
         call = _api.list_jobs_call(type, status)
-        return _api.read_jobs(call, await self._send(call), self._token)
+        return _api.read_jobs(call, await self._call(call), self._token)
 
     async def get_job(self, job_id: _api.JobRef) -> ComplianceJob:
         """See ``ComplianceClient.get_job``."""
         call = _api.get_job_call(job_id)
-        return _api.read_job(call, await self._send(call), self._token)
+        return _api.read_job(call, await self._call(call), self._token)
 
     async def create_job(
         self, type: _api.JobTypeArg, name: str | None = None, resumable: bool = False
     ) -> ComplianceJob:
         """See ``ComplianceClient.create_job``."""
         call = _api.create_job_call(type, name, resumable)
-        started = utc_now()
+        started = self._clock()
         for attempt in range(1, self.retry_policy.max_retries + 2):
             try:
-                return _api.read_job(call, await self._send(call), self._token)
+                return _api.read_job(call, await self._call(call), self._token)
             except (APIConnectionError, ServerError, ConflictError) as error:
                 # A 409 after a first attempt may be that attempt, acted on late: look for it too.
                 conflict = isinstance(error, ConflictError)
@@ -472,7 +486,7 @@ class AsyncComplianceClient(_ClientCore):
     async def upload_ids(self, job: _api.JobRef, source: Source, progress: Progress | None = None) -> int:
         """See ``ComplianceClient.upload_ids``. The source is checked in a worker thread."""
         job = await self._job(job)
-        check_upload_window(job, utc_now())
+        check_upload_window(job, self._clock())
         prepared = await asyncio.to_thread(prepare_upload, source)
         with prepared:
             return await self._upload_prepared(job, prepared, progress)
@@ -484,7 +498,9 @@ class AsyncComplianceClient(_ClientCore):
         job = await self._job(job)
         poller = Poller(timeout, time.monotonic())
         while not poller.finished(job):
-            delay, poll = poller.next_poll(job, self._rate_limits.get(GET_JOB), utc_now(), time.monotonic())
+            delay, poll = poller.next_poll(
+                job, self._rate_limits.get(GET_JOB), self._clock(), time.monotonic()
+            )
             await self._sleep(delay)
             if not poll:
                 raise poller.timed_out(job, time.monotonic())
@@ -506,7 +522,7 @@ class AsyncComplianceClient(_ClientCore):
     ) -> Path:
         """See ``ComplianceClient.download_results``."""
         job = await self._job(job)
-        check_download(job, utc_now())
+        check_download(job, self._clock())
         target = Path(path)
         with _replace_when_done(target) as file:
             async for chunk in self._download(job, progress):
@@ -569,7 +585,7 @@ class AsyncComplianceClient(_ClientCore):
                 upload.on_answer(await self._send_storage(upload.status_request()))
 
     async def _download(self, job: ComplianceJob, progress: Progress | None) -> AsyncIterator[bytes]:
-        check_download(job, utc_now())
+        check_download(job, self._clock())
         download = Download(job, self.retry_policy)
         while True:
             try:
@@ -593,36 +609,39 @@ class AsyncComplianceClient(_ClientCore):
             logger.info("download of job %s broke at byte %d (%s): resuming", job.id, download.offset, cause)
             await self._sleep(download.after_break(cause))
 
+    async def _send(
+        self,
+        exchange: Exchange,
+        request: dict[str, Any],
+        body: Callable[[], AsyncIterator[bytes]] | None = None,
+    ) -> httpx.Response:
+        """See ``ComplianceClient._send``: the async client's one request loop."""
+        while True:
+            if wait := exchange.before_attempt():
+                await self._sleep(wait)
+                continue
+            exchange.begin_attempt()
+            try:
+                try:
+                    response = await self._http.request(**request, content=None if body is None else body())
+                except httpx.TransportError as error:
+                    delay = exchange.after_error(error)
+                else:
+                    wait_then_resend = exchange.after_response(response)
+                    if wait_then_resend is None:
+                        return response
+                    delay = wait_then_resend
+            finally:
+                exchange.end_attempt()
+            await self._sleep(delay)
+
+    async def _call(self, call: _api.Call) -> httpx.Response:
+        return await self._send(*self._exchange(call))
+
     async def _send_storage(
         self, request: dict[str, Any], body: Callable[[], AsyncIterator[bytes]] | None = None
     ) -> httpx.Response:
-        exchange = self._storage_exchange(request)
-        while True:
-            exchange.begin_attempt()
-            try:
-                content = None if body is None else body()
-                response = await self._http.request(**request, content=content)
-            except httpx.TransportError as error:
-                await self._sleep(exchange.after_error(error))
-                continue
-            delay = exchange.after_response(response)
-            if delay is None:
-                return response
-            await self._sleep(delay)
-
-    async def _send(self, call: _api.Call) -> httpx.Response:
-        exchange, request = self._exchange(call)
-        while True:
-            exchange.begin_attempt()
-            try:
-                response = await self._http.request(**request)
-            except httpx.TransportError as error:
-                await self._sleep(exchange.after_error(error))
-                continue
-            delay = exchange.after_response(response)
-            if delay is None:
-                return response
-            await self._sleep(delay)
+        return await self._send(self._storage_exchange(request), request, body)
 
     async def close(self) -> None:
         """Close the HTTP client, unless it was given by the caller."""

@@ -12,7 +12,7 @@ import datetime as dt
 import threading
 from collections.abc import Mapping
 
-from attrs import frozen
+from attrs import evolve, frozen
 
 __all__ = ["CREATE_JOB", "GET_JOB", "LIST_JOBS", "RateLimit", "RateLimits", "reset_from_headers"]
 
@@ -40,18 +40,66 @@ class RateLimit:
         return cls(limit=limit, remaining=remaining, reset_at=_from_unix(reset))
 
 
+PROBE_WAIT = 0.02
+"""Seconds between looks, for requests waiting on the answer that will first show a bucket."""
+
+
+@frozen
+class Hold:
+    """Why a request may not be sent yet: the bucket is empty until ``until``, or (``probe``) the
+    first request to an endpoint whose bucket is unknown is still waiting for its answer."""
+
+    until: dt.datetime
+    probe: bool = False
+
+
 class RateLimits:
-    """The last ``RateLimit`` seen for each endpoint; safe to share between threads and tasks."""
+    """What the client knows of each endpoint's bucket; safe to share between threads and tasks.
+
+    Each request takes one from the bucket before it is sent (``take``), so that requests in flight
+    at once cannot together spend more than the bucket holds; each answer's headers then correct
+    the count (``update``). Within one window the count only goes down: an answer that overtook a
+    later one cannot raise it again. While a bucket is unknown (no answer yet, or its window has
+    passed) one request goes first and the others wait for its answer.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._by_endpoint: dict[str, RateLimit] = {}
+        self._probing: set[str] = set()
+
+    def take(self, endpoint: str, now: dt.datetime) -> Hold | None:
+        """Count one request against ``endpoint``'s bucket: None to send it now, else a ``Hold``.
+
+        A None for an unknown bucket makes this request the probe: ``release`` it (or ``update``
+        with its answer) when the attempt ends.
+        """
+        with self._lock:
+            known = self._by_endpoint.get(endpoint)
+            if known is None or known.reset_at <= now:
+                if endpoint in self._probing:
+                    return Hold(now + dt.timedelta(seconds=PROBE_WAIT), probe=True)
+                self._probing.add(endpoint)
+                return None
+            if known.remaining > 0:
+                self._by_endpoint[endpoint] = evolve(known, remaining=known.remaining - 1)
+                return None
+            return Hold(known.reset_at)
+
+    def release(self, endpoint: str) -> None:
+        """The attempt that probed ``endpoint`` ended without a reading: let the next one probe."""
+        with self._lock:
+            self._probing.discard(endpoint)
 
     def update(self, endpoint: str, headers: Mapping[str, str]) -> None:
         seen = RateLimit.from_headers(headers)
-        if seen is None:
-            return
         with self._lock:
+            self._probing.discard(endpoint)
+            if seen is None:
+                return
+            known = self._by_endpoint.get(endpoint)
+            if known is not None and known.reset_at == seen.reset_at and known.remaining < seen.remaining:
+                return  # same window, and requests in flight (or a later answer) count lower
             self._by_endpoint[endpoint] = seen
 
     def get(self, endpoint: str) -> RateLimit | None:
