@@ -34,8 +34,17 @@ class Clock:
 
 def x_timestamp(milliseconds: int) -> str:
     """X's form of a UTC instant: ``2021-08-05T01:35:11.000Z``."""
-    whole = datetime.fromtimestamp(milliseconds // 1000, UTC)
-    return whole.strftime("%Y-%m-%dT%H:%M:%S.") + f"{milliseconds % 1000:03d}Z"
+    # gmtime and %-formatting: twice as fast as datetime.strftime, for million-line results
+    t = time.gmtime(milliseconds // 1000)
+    return "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ" % (  # noqa: UP031
+        t.tm_year,
+        t.tm_mon,
+        t.tm_mday,
+        t.tm_hour,
+        t.tm_min,
+        t.tm_sec,
+        milliseconds % 1000,
+    )
 
 
 def goog_date(seconds: int) -> str:
