@@ -89,10 +89,12 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "x-compliance-emulator"
     sys_version = ""
 
-    def do_GET(self) -> None:
-        self._dispatch()
-
-    do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = do_GET
+    def __getattr__(self, name: str) -> Callable[[], None]:
+        # http.server looks up do_<METHOD>; every method, known or not, goes to one dispatcher,
+        # so an undocumented one gets 405 rather than http.server's 501 page.
+        if name.startswith("do_"):
+            return self._dispatch
+        raise AttributeError(name)
 
     def _dispatch(self) -> None:
         url = urlsplit(self.path)
