@@ -77,6 +77,31 @@ def test_unknown_job_field_is_invalid(api: httpx.Client) -> None:
     assert error["parameters"] == {"compliance_job.fields": ["colour"]}
 
 
+def test_repeated_job_field_is_invalid(api: httpx.Client) -> None:
+    response = api.get(
+        "/2/compliance/jobs", params={"type": "tweets", "compliance_job.fields": "id,id"}
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {
+            "parameters": {"compliance_job.fields": ["id"]},
+            "message": "The `compliance_job.fields` query parameter value [id] is given more "
+            "than once",
+        }
+    ]
+
+
+def test_repeated_query_parameter_is_invalid(api: httpx.Client) -> None:
+    response = api.get("/2/compliance/jobs?type=tweets&type=users")
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {
+            "parameters": {"type": ["tweets", "users"]},
+            "message": "The `type` query parameter may only be given once",
+        }
+    ]
+
+
 @pytest.mark.parametrize("job_id", ["abc", "12345678901234567890", "-1", "1.5"])
 def test_malformed_job_id_is_invalid(api: httpx.Client, job_id: str) -> None:
     response = api.get(f"/2/compliance/jobs/{job_id}")

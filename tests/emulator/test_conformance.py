@@ -14,6 +14,10 @@ from x_compliance.emulator import Emulator
 from tests.conftest import SPEC
 
 schema = schemathesis.openapi.from_path(SPEC)
+# The test sends the real token itself; schemathesis generating (and, in negative cases, removing)
+# the Authorization header would be undone by that. Its ignored_auth check still proves that a
+# request without the token gets 401.
+schema.config.generation.update(with_security_parameters=False)
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +28,9 @@ def emulator() -> Iterator[Emulator]:
 
 
 @schema.parametrize()
-@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+# derandomize: the same examples on every run, so CI never fails by chance on someone else's
+# change; raise max_examples locally to explore further.
+@settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_emulator_conforms_to_the_spec(case: schemathesis.Case, emulator: Emulator) -> None:
     if case.method == "POST":
         emulator.advance(901)  # the last job expires, so a valid create is not a 409

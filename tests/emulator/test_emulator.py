@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import signal
 import socket
 import subprocess
@@ -51,6 +52,14 @@ def test_stop_removes_the_temporary_folder(api: httpx.Client, storage: httpx.Cli
     # then
     assert not emu.storage_dir.exists()
     emu.stop()  # idempotent
+
+
+def test_forgotten_emulator_removes_its_folder_when_collected() -> None:
+    emu = Emulator()
+    folder = emu.storage_dir
+    del emu
+    gc.collect()
+    assert not folder.exists()
 
 
 def test_stopped_emulator_answers_nothing_even_on_a_kept_alive_connection() -> None:

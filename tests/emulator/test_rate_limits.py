@@ -25,6 +25,14 @@ def list_jobs(api: httpx.Client) -> httpx.Response:
     return api.get("/2/compliance/jobs", params={"type": "tweets"})
 
 
+def test_default_limit_is_150_per_15_minutes(transport: httpx.HTTPTransport) -> None:
+    with Emulator() as emu:
+        before = time.time()
+        response = list_jobs(api_client(emu, transport))
+    assert response.headers["x-rate-limit-limit"] == "150"
+    assert before + 900 <= int(response.headers["x-rate-limit-reset"]) <= before + 902
+
+
 @pytest.mark.parametrize(
     ("method", "path", "body"),
     [("GET", "/2/compliance/jobs?type=tweets", None), ("GET", "/2/compliance/jobs/1", None),

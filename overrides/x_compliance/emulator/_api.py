@@ -77,9 +77,9 @@ class Api:
         values = dict(query)
         if not errors:
             errors = [
-                *_missing(values, "type"),
-                *_enum_error(values, "type", JOB_TYPES),
-                *_enum_error(values, "status", STATUS_FILTERS),
+                *([] if "type" in values else [_empty("type")]),
+                *_enum_errors(values, "type", JOB_TYPES),
+                *_enum_errors(values, "status", STATUS_FILTERS),
                 *_fields_errors(values),
             ]
         if errors:
@@ -137,20 +137,19 @@ def _query_errors(query: Query, allowed: tuple[str, ...]) -> list[ParameterError
     return errors
 
 
-def _missing(values: dict[str, str], name: str) -> list[ParameterError]:
-    if values.get(name):
-        return []
+def _empty(name: str) -> ParameterError:
+    """A required parameter that is absent, or any parameter given as an empty string."""
     message = f"The `{name}` query parameter can not be empty"
-    return [problems.parameter_error(name, [], message)]
+    return problems.parameter_error(name, [], message)
 
 
-def _enum_error(
+def _enum_errors(
     values: dict[str, str], name: str, allowed: tuple[str, ...]
 ) -> list[ParameterError]:
     value = values.get(name)
-    if value is None or value in allowed or (value == "" and name == "type"):
+    if value is None or value in allowed:
         return []
-    return [problems.not_one_of(name, value, allowed)]
+    return [_empty(name) if value == "" else problems.not_one_of(name, value, allowed)]
 
 
 def _fields_errors(values: dict[str, str]) -> list[ParameterError]:
@@ -159,12 +158,17 @@ def _fields_errors(values: dict[str, str]) -> list[ParameterError]:
     if value is None:
         return []
     if value == "":
-        return _missing(values, FIELDS_PARAMETER)
-    return [
+        return [_empty(FIELDS_PARAMETER)]
+    fields = value.split(",")
+    errors = [
         problems.not_one_of(FIELDS_PARAMETER, field, JOB_FIELDS)
-        for field in value.split(",")
+        for field in fields
         if field not in JOB_FIELDS
     ]
+    for field in {field for field in fields if fields.count(field) > 1}:
+        message = f"The `{FIELDS_PARAMETER}` query parameter value [{field}] is given more than once"
+        errors.append(problems.parameter_error(FIELDS_PARAMETER, [field], message))
+    return errors
 
 
 def _json_kind(value: object) -> str:

@@ -41,15 +41,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"x-compliance emulator: cannot start: {problem}", file=sys.stderr)
         return 1
     with emulator:
-        print(emulator.base_url, flush=True)
-        print(
-            f"X_API_BASE_URL={emulator.base_url} X_BEARER_TOKEN={emulator.token}"
-            "  (Ctrl-C stops the emulator)",
-            file=sys.stderr,
-            flush=True,
-        )
-        _stop_on_sigterm()
+        _stop_on_sigterm()  # before the address is printed: whoever reads it may signal at once
         try:
+            print(emulator.base_url, flush=True)
+            print(
+                f"X_API_BASE_URL={emulator.base_url} X_BEARER_TOKEN={emulator.token}"
+                "  (Ctrl-C stops the emulator)",
+                file=sys.stderr,
+                flush=True,
+            )
             while True:
                 time.sleep(3600)
         except KeyboardInterrupt:

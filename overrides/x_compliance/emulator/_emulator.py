@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import threading
+import weakref
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import TracebackType
@@ -94,26 +95,22 @@ class Emulator:
         server.faults = self.faults
         server.clock = self._clock
         server.rate_limit = limit
-        self._stopped = False
-        self._thread = threading.Thread(
+        thread = threading.Thread(
             target=server.serve_forever,
             kwargs={"poll_interval": 0.05},
             name=f"x-compliance-emulator-{self.base_url}",
             daemon=True,
         )
-        self._thread.start()
+        thread.start()
+        # Runs once: on stop(), or when the emulator is collected or the interpreter exits, so a
+        # forgotten stop() still removes the temporary folder.
+        self._finalizer = weakref.finalize(
+            self, _shut_down, server, thread, self._jobs, self.storage_dir
+        )
 
     def stop(self) -> None:
         """Stop serving, end open connections and remove the temporary folder. Idempotent."""
-        if self._stopped:
-            return
-        self._stopped = True
-        self._server.shutdown()
-        self._server.close_connections()
-        self._server.server_close()
-        self._thread.join()
-        self._jobs.stop()
-        shutil.rmtree(self.storage_dir, ignore_errors=True)
+        self._finalizer()
 
     def advance(self, seconds: float) -> None:
         """Move the emulator's clock forward: jobs expire and rate-limit windows reset."""
@@ -139,5 +136,16 @@ class Emulator:
         self.stop()
 
     def __repr__(self) -> str:  # never the token
-        state = "stopped" if self._stopped else "running"
+        state = "running" if self._finalizer.alive else "stopped"
         return f"<Emulator {self.base_url} {state}>"
+
+
+def _shut_down(
+    server: EmulatorServer, thread: threading.Thread, jobs: JobBook, folder: Path
+) -> None:
+    server.shutdown()
+    server.close_connections()
+    server.server_close()
+    thread.join()
+    jobs.stop()
+    shutil.rmtree(folder, ignore_errors=True)
