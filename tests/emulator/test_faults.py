@@ -187,6 +187,7 @@ def test_delay_beyond_the_clients_timeout_times_it_out(api: httpx.Client, emu: E
         {"target": "get", "status": 503, "reset_after_bytes": 1},
         {"target": "get", "delay": -1},
         {"target": "get", "status": 503, "times": 0},
+        {"target": "get", "delay": 1, "after": True},
     ],
 )
 def test_fault_arguments_are_checked(emu: Emulator, arguments: dict[str, object]) -> None:

@@ -68,8 +68,11 @@ class Faults:
           request body, then drops the connection without answering and stores nothing.
         - ``delay``: sleep that many seconds before answering (alone, or before the above).
 
-        >>> emu.faults.add("create", reset_after_bytes=10)   # the job is created, the answer lost
-        >>> emu.faults.add("get", status=503, times=2)       # two proxy pages, then the job
+        Example::
+
+            emu.faults.add("create", reset_after_bytes=10)   # the job is created, the answer lost
+            emu.faults.add("create", status=503)             # no job, a proxy's page
+            emu.faults.add("get", status=429, reset_in=900)  # a far reset: the client gives up
         """
         if target not in TARGETS:
             raise ValueError(f"fault target {target!r} is not one of {', '.join(TARGETS)}")
@@ -79,6 +82,8 @@ class Faults:
             raise ValueError("a fault answers with a status or drops the connection, not both")
         if status is not None and not 400 <= status <= 599:
             raise ValueError(f"fault status {status} is not an error status (400-599)")
+        if after and status is None:
+            raise ValueError("after=True applies to a status fault")
         if reset_after_bytes is not None and reset_after_bytes < 0:
             raise ValueError("reset_after_bytes must be 0 or more")
         if delay is not None and delay < 0:
