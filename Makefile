@@ -14,7 +14,7 @@ NODE_BIN := $(SPEC_TOOLS)/node_modules/.bin
 # Redocly CLI sends no usage data and checks for no updates: its version is pinned on purpose.
 REDOCLY := REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true $(NODE_BIN)/redocly
 
-.PHONY: demo test generate check-generated lint spec-check venv clean
+.PHONY: demo record record-live test generate check-generated lint spec-check venv clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -73,6 +73,18 @@ demo: $(BIN)/.installed
 
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest
+
+# Re-record every cassette against a fresh in-process emulator.
+record: $(BIN)/.installed
+	rm -rf tests/cassettes/emulator
+	$(BIN)/python -m pytest -q tests/recorded --record-mode=all -k "not hygiene"
+	$(BIN)/python -m pytest -q tests/recorded
+
+# The same tests against the real API (needs X_BEARER_TOKEN; jobs can take hours): tests/cassettes/live/.
+record-live: $(BIN)/.installed
+	@test -n "$$X_BEARER_TOKEN" || { echo "set X_BEARER_TOKEN to record against the real API"; exit 2; }
+	X_COMPLIANCE_LIVE=1 $(BIN)/python -m pytest -q tests/recorded --record-mode=all \
+	  --allowed-hosts=api.x.com,storage.googleapis.com
 
 clean:
 	rm -rf $(VENV) $(GEN_VENV) .scratch $(SPEC_TOOLS)/node_modules

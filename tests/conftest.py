@@ -8,13 +8,15 @@ CI) and are never copied in. Without that folder the tests that read it skip, ex
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+import x_compliance as xc
 from tests.client.scripted import Driver, Script
+from x_compliance.emulator import Emulator
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -51,3 +53,17 @@ def api(kind: str) -> Callable[..., Driver]:
         return Driver(kind, Script(*answers), **options)
 
     return make
+
+
+@pytest.fixture
+def emu() -> Iterator[Emulator]:
+    """An in-process emulator (processing takes no time), stopped after the test."""
+    with Emulator(token="emulator-token-0123456789", processing_seconds=0.0) as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def client(emu: Emulator) -> Iterator[xc.ComplianceClient]:
+    """A ComplianceClient talking to ``emu``."""
+    with xc.ComplianceClient(bearer_token=emu.token, base_url=emu.base_url, timeout=10) as made:
+        yield made

@@ -10,7 +10,7 @@ import pytest
 
 import x_compliance as xc
 from tests.conftest import REAL_RESPONSES
-from tests.recorded import bodies, edited_files, kind, load
+from tests.real_responses import bodies, edited_files, kind, load
 from x_compliance_api.models import ComplianceResult as GeneratedResult
 from x_compliance_api.types import UNSET
 

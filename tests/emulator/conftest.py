@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+
 from x_compliance.emulator import Emulator
 
 
@@ -38,9 +39,7 @@ def storage(transport: httpx.HTTPTransport) -> httpx.Client:
     return httpx.Client(transport=transport, timeout=10, trust_env=False)
 
 
-def api_client(
-    emu: Emulator, transport: httpx.HTTPTransport, token: str | None = None
-) -> httpx.Client:
+def api_client(emu: Emulator, transport: httpx.HTTPTransport, token: str | None = None) -> httpx.Client:
     headers = {"Authorization": f"Bearer {token or emu.token}"}
     return httpx.Client(
         base_url=emu.base_url, headers=headers, transport=transport, timeout=10, trust_env=False

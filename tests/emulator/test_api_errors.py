@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from x_compliance.emulator import Emulator
 
 from tests.emulator.helpers import create
+from x_compliance.emulator import Emulator
 
 INVALID_REQUEST = "https://api.twitter.com/2/problems/invalid-request"
 
@@ -62,31 +62,25 @@ def test_unknown_query_parameter_is_invalid(api: httpx.Client) -> None:
     assert response.json()["errors"] == [
         {
             "parameters": {"limit": ["5"]},
-            "message": "The query parameter [limit] is not one of "
-            "[type,status,compliance_job.fields]",
+            "message": "The query parameter [limit] is not one of [type,status,compliance_job.fields]",
         }
     ]
 
 
 def test_unknown_job_field_is_invalid(api: httpx.Client) -> None:
-    response = api.get(
-        "/2/compliance/jobs", params={"type": "tweets", "compliance_job.fields": "id,colour"}
-    )
+    response = api.get("/2/compliance/jobs", params={"type": "tweets", "compliance_job.fields": "id,colour"})
     assert response.status_code == 400
     [error] = response.json()["errors"]
     assert error["parameters"] == {"compliance_job.fields": ["colour"]}
 
 
 def test_repeated_job_field_is_invalid(api: httpx.Client) -> None:
-    response = api.get(
-        "/2/compliance/jobs", params={"type": "tweets", "compliance_job.fields": "id,id"}
-    )
+    response = api.get("/2/compliance/jobs", params={"type": "tweets", "compliance_job.fields": "id,id"})
     assert response.status_code == 400
     assert response.json()["errors"] == [
         {
             "parameters": {"compliance_job.fields": ["id"]},
-            "message": "The `compliance_job.fields` query parameter value [id] is given more "
-            "than once",
+            "message": "The `compliance_job.fields` query parameter value [id] is given more than once",
         }
     ]
 
@@ -110,8 +104,7 @@ def test_malformed_job_id_is_invalid(api: httpx.Client, job_id: str) -> None:
         [
             {
                 "parameters": {"id": [job_id]},
-                "message": f"The `id` query parameter value [{job_id}] does not match "
-                "^[0-9]{1,19}$",
+                "message": f"The `id` query parameter value [{job_id}] does not match ^[0-9]{{1,19}}$",
             }
         ]
     )
@@ -161,9 +154,7 @@ def test_invalid_create_body_names_the_field(
 def test_create_body_that_is_not_json_is_invalid(api: httpx.Client) -> None:
     response = api.post("/2/compliance/jobs", content=b"{type: tweets")
     assert response.status_code == 400
-    assert response.json()["errors"] == [
-        {"parameters": {}, "message": "The request body is not valid JSON"}
-    ]
+    assert response.json()["errors"] == [{"parameters": {}, "message": "The request body is not valid JSON"}]
 
 
 @pytest.mark.parametrize("authorization", [None, "Bearer wrong", "Basic dGVzdC10b2tlbg=="])
@@ -176,9 +167,7 @@ def test_missing_or_wrong_token_gets_401_about_blank(
     emu: Emulator, storage: httpx.Client, authorization: str | None, method: str, path: str
 ) -> None:
     headers = {"Authorization": authorization} if authorization else {}
-    response = storage.request(
-        method, emu.base_url + path, headers=headers, json={"type": "tweets"}
-    )
+    response = storage.request(method, emu.base_url + path, headers=headers, json={"type": "tweets"})
     assert response.status_code == 401
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json() == {

@@ -9,9 +9,9 @@ from collections.abc import Iterator
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-from x_compliance.emulator import Emulator
 
 from tests.conftest import SPEC
+from x_compliance.emulator import Emulator
 
 schema = schemathesis.openapi.from_path(SPEC)
 # The test sends the real token itself; schemathesis generating (and, in negative cases, removing)
@@ -34,6 +34,4 @@ def emulator() -> Iterator[Emulator]:
 def test_emulator_conforms_to_the_spec(case: schemathesis.Case, emulator: Emulator) -> None:
     if case.method == "POST":
         emulator.advance(901)  # the last job expires, so a valid create is not a 409
-    case.call_and_validate(
-        base_url=emulator.base_url, headers={"Authorization": f"Bearer {emulator.token}"}
-    )
+    case.call_and_validate(base_url=emulator.base_url, headers={"Authorization": f"Bearer {emulator.token}"})

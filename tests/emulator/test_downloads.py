@@ -20,9 +20,7 @@ def whole(storage: httpx.Client, done: JobJSON) -> bytes:
     return storage.get(done["download_url"]).content
 
 
-def test_download_has_content_length_and_accepts_ranges(
-    storage: httpx.Client, done: JobJSON
-) -> None:
+def test_download_has_content_length_and_accepts_ranges(storage: httpx.Client, done: JobJSON) -> None:
     response = storage.get(done["download_url"])
     assert response.status_code == 200
     assert int(response.headers["content-length"]) == len(response.content) > 0
@@ -49,9 +47,7 @@ def test_range_answers_206_with_that_slice(
     assert int(response.headers["content-length"]) == end - first + 1
 
 
-def test_suffix_range_answers_the_last_bytes(
-    storage: httpx.Client, done: JobJSON, whole: bytes
-) -> None:
+def test_suffix_range_answers_the_last_bytes(storage: httpx.Client, done: JobJSON, whole: bytes) -> None:
     response = storage.get(done["download_url"], headers={"Range": "bytes=-10"})
     assert response.status_code == 206
     assert response.content == whole[-10:]
@@ -63,9 +59,7 @@ def test_range_past_the_end_gets_416(storage: httpx.Client, done: JobJSON, whole
     assert response.headers["content-range"] == f"bytes */{len(whole)}"
 
 
-def test_download_before_complete_gets_404_no_such_key(
-    api: httpx.Client, storage: httpx.Client
-) -> None:
+def test_download_before_complete_gets_404_no_such_key(api: httpx.Client, storage: httpx.Client) -> None:
     job = create(api, "tweets")
     response = storage.get(job["download_url"])
     assert response.status_code == 404

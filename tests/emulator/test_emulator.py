@@ -13,10 +13,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from x_compliance.emulator import Emulator
 
 from tests.emulator.conftest import api_client
 from tests.emulator.helpers import TEXT, create, get, ids_file, results, run
+from x_compliance.emulator import Emulator
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -6,9 +6,9 @@ import time
 
 import httpx
 import pytest
-from x_compliance.emulator import Emulator
 
 from tests.emulator.helpers import TEXT, create, get, ids_file, run
+from x_compliance.emulator import Emulator
 
 JOBS = "/2/compliance/jobs"
 
@@ -58,9 +58,7 @@ def test_other_status_fault_answers_a_problem(api: httpx.Client, emu: Emulator) 
     }
 
 
-def test_storage_status_fault_answers_xml(
-    api: httpx.Client, storage: httpx.Client, emu: Emulator
-) -> None:
+def test_storage_status_fault_answers_xml(api: httpx.Client, storage: httpx.Client, emu: Emulator) -> None:
     job = run(api, storage, "tweets", ids_file(10))
     emu.faults.add("download", status=500)
     response = storage.get(job["download_url"])
@@ -95,9 +93,7 @@ def test_status_fault_after_acting_creates_the_job(api: httpx.Client, emu: Emula
     assert api.post(JOBS, json={"type": "tweets"}).status_code == 409
 
 
-def test_reset_on_create_loses_the_answer_but_creates_the_job(
-    api: httpx.Client, emu: Emulator
-) -> None:
+def test_reset_on_create_loses_the_answer_but_creates_the_job(api: httpx.Client, emu: Emulator) -> None:
     # given
     emu.faults.add("create", reset_after_bytes=10)
     # when

@@ -8,10 +8,10 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from x_compliance.emulator import Emulator
 
 from tests.emulator.conftest import api_client
 from tests.emulator.helpers import create, get, ids_file, run, upload
+from x_compliance.emulator import Emulator
 
 TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z")
 PROCESSING = 30.0
@@ -87,9 +87,7 @@ def test_job_is_in_progress_after_upload_then_complete_after_processing_seconds(
     assert get(slow_api, job["id"])["status"] == "complete"
 
 
-def test_job_without_upload_expires_when_the_window_passes(
-    api: httpx.Client, emu: Emulator
-) -> None:
+def test_job_without_upload_expires_when_the_window_passes(api: httpx.Client, emu: Emulator) -> None:
     job = create(api, "tweets")
     emu.advance(899)
     assert get(api, job["id"])["status"] == "created"
@@ -118,9 +116,7 @@ def test_in_progress_job_blocks_a_new_one(slow_api: httpx.Client, storage: httpx
     assert slow_api.post("/2/compliance/jobs", json={"type": "tweets"}).status_code == 409
 
 
-def test_complete_and_failed_jobs_do_not_block_a_new_one(
-    api: httpx.Client, storage: httpx.Client
-) -> None:
+def test_complete_and_failed_jobs_do_not_block_a_new_one(api: httpx.Client, storage: httpx.Client) -> None:
     assert run(api, storage, "tweets", ids_file(1))["status"] == "complete"
     assert run(api, storage, "tweets", b"x\n")["status"] == "failed"
     assert api.post("/2/compliance/jobs", json={"type": "tweets"}).status_code == 200

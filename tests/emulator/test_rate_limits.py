@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from x_compliance.emulator import Emulator
 
 from tests.emulator.conftest import api_client
+from x_compliance.emulator import Emulator
 
 LIMIT = 3
 WINDOW = 900

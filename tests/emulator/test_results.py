@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from x_compliance.emulator import result_for
 
 from tests.emulator.helpers import ids_file, results, run
+from x_compliance.emulator import result_for
 
 
 @pytest.mark.parametrize(
@@ -30,9 +30,7 @@ def test_reason_follows_the_last_digit_and_the_job_type(
     assert (line["id"], line["action"], line["reason"]) == (str(n), "delete", reason)
 
 
-def test_ids_ending_in_4_to_9_are_compliant_and_absent(
-    api: httpx.Client, storage: httpx.Client
-) -> None:
+def test_ids_ending_in_4_to_9_are_compliant_and_absent(api: httpx.Client, storage: httpx.Client) -> None:
     job = run(api, storage, "tweets", ids_file(*range(44, 50)))
     assert results(storage, job) == []
 
@@ -68,9 +66,7 @@ def test_result_line_is_the_spec_shape_with_deterministic_timestamps(
     )
 
 
-def test_results_over_http_equal_the_published_function(
-    api: httpx.Client, storage: httpx.Client
-) -> None:
+def test_results_over_http_equal_the_published_function(api: httpx.Client, storage: httpx.Client) -> None:
     ids = [1446017776678801409 + step * 7919 for step in range(200)]
     job = run(api, storage, "users", ids_file(*ids))
     expected = [line for n in ids if (line := result_for(n, "users")) is not None]

@@ -7,9 +7,9 @@ from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 import httpx
 import pytest
-from x_compliance.emulator import Emulator
 
 from tests.emulator.helpers import TEXT, create, get, ids_file, run, upload
+from x_compliance.emulator import Emulator
 
 
 def error_code(response: httpx.Response) -> str:
@@ -27,9 +27,7 @@ def with_query(url: str, **changes: str) -> str:
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
-def test_urls_are_under_the_emulators_address_with_goog_parameters(
-    api: httpx.Client, emu: Emulator
-) -> None:
+def test_urls_are_under_the_emulators_address_with_goog_parameters(api: httpx.Client, emu: Emulator) -> None:
     job = create(api, "tweets")
     upload_url = urlsplit(job["upload_url"])
     assert job["upload_url"].startswith(f"{emu.base_url}/storage/upload/{job['id']}?")
@@ -70,9 +68,7 @@ def test_wrong_content_type_gets_403_signature_does_not_match(
 ) -> None:
     job = create(api, "tweets")
     for content_type in ("application/octet-stream", "text/plain; charset=utf-8"):
-        response = storage.put(
-            job["upload_url"], content=b"1\n", headers={"Content-Type": content_type}
-        )
+        response = storage.put(job["upload_url"], content=b"1\n", headers={"Content-Type": content_type})
         assert response.status_code == 403
         assert error_code(response) == "SignatureDoesNotMatch"
     assert get(api, job["id"])["status"] == "created"
@@ -132,9 +128,7 @@ def test_bearer_token_sent_to_storage_gets_400(
     assert emu.token not in response.text
 
 
-def test_url_without_signature_gets_403_access_denied(
-    api: httpx.Client, storage: httpx.Client
-) -> None:
+def test_url_without_signature_gets_403_access_denied(api: httpx.Client, storage: httpx.Client) -> None:
     job = create(api, "tweets")
     response = storage.put(job["upload_url"].split("?")[0], content=b"1\n", headers=TEXT)
     assert response.status_code == 403

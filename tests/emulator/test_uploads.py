@@ -8,7 +8,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-from x_compliance.emulator import Emulator
 
 from tests.emulator.helpers import (
     TEXT,
@@ -19,6 +18,7 @@ from tests.emulator.helpers import (
     raw_request,
     results,
 )
+from x_compliance.emulator import Emulator
 
 QUANTUM = 256 * 1024
 START = {**TEXT, "x-goog-resumable": "start"}
@@ -48,9 +48,7 @@ def test_chunked_transfer_encoding_streams(api: httpx.Client, storage: httpx.Cli
     assert [line["id"] for line in results(storage, get(api, job["id"]))] == ["10", "11", "12"]
 
 
-def test_put_whose_connection_drops_commits_nothing(
-    api: httpx.Client, storage: httpx.Client
-) -> None:
+def test_put_whose_connection_drops_commits_nothing(api: httpx.Client, storage: httpx.Client) -> None:
     # given
     job = create(api, "tweets")
     # when: 1000 bytes announced, 10 sent, then the client hangs up
@@ -132,9 +130,7 @@ def test_start_answers_201_with_a_session_location(
     assert parse_qs(urlsplit(location).query)["upload_id"][0]
 
 
-def test_start_without_the_resumable_header_is_refused(
-    storage: httpx.Client, resumable: JobJSON
-) -> None:
+def test_start_without_the_resumable_header_is_refused(storage: httpx.Client, resumable: JobJSON) -> None:
     assert storage.post(resumable["upload_url"], headers=TEXT).status_code == 403
 
 
@@ -146,13 +142,9 @@ def test_chunks_answer_308_with_range_until_the_last(
     data = payload(2 * QUANTUM + 100)
     # when
     first = storage.put(session, content=data[:QUANTUM], headers=chunk(0, QUANTUM))
-    second = storage.put(
-        session, content=data[QUANTUM : 2 * QUANTUM], headers=chunk(QUANTUM, QUANTUM)
-    )
+    second = storage.put(session, content=data[QUANTUM : 2 * QUANTUM], headers=chunk(QUANTUM, QUANTUM))
     assert get(api, resumable["id"])["status"] == "created"
-    last = storage.put(
-        session, content=data[2 * QUANTUM :], headers=chunk(2 * QUANTUM, 100, len(data))
-    )
+    last = storage.put(session, content=data[2 * QUANTUM :], headers=chunk(2 * QUANTUM, 100, len(data)))
     # then
     assert (first.status_code, first.headers["range"]) == (308, f"bytes=0-{QUANTUM - 1}")
     assert (second.status_code, second.headers["range"]) == (308, f"bytes=0-{2 * QUANTUM - 1}")
@@ -160,9 +152,7 @@ def test_chunks_answer_308_with_range_until_the_last(
     assert get(api, resumable["id"])["status"] == "complete"
 
 
-def test_progress_query_before_any_chunk_has_no_range(
-    storage: httpx.Client, resumable: JobJSON
-) -> None:
+def test_progress_query_before_any_chunk_has_no_range(storage: httpx.Client, resumable: JobJSON) -> None:
     session = start_session(storage, resumable)
     response = storage.put(session, headers={"Content-Range": "bytes */*"})
     assert response.status_code == 308
@@ -220,9 +210,7 @@ def test_status_query_with_the_total_finishes_an_aligned_upload(
     assert get(api, resumable["id"])["status"] == "complete"
 
 
-def test_whole_file_in_one_session_put(
-    api: httpx.Client, storage: httpx.Client, resumable: JobJSON
-) -> None:
+def test_whole_file_in_one_session_put(api: httpx.Client, storage: httpx.Client, resumable: JobJSON) -> None:
     session = start_session(storage, resumable)
     assert storage.put(session, content=ids_file(10, 21)).status_code == 200
     ids = [line["id"] for line in results(storage, get(api, resumable["id"]))]
@@ -243,19 +231,13 @@ def test_unknown_session_gets_404(storage: httpx.Client, resumable: JobJSON) -> 
     assert "<Code>NoSuchUpload</Code>" in response.text
 
 
-def test_session_with_bearer_token_gets_400(
-    storage: httpx.Client, resumable: JobJSON, emu: Emulator
-) -> None:
+def test_session_with_bearer_token_gets_400(storage: httpx.Client, resumable: JobJSON, emu: Emulator) -> None:
     session = start_session(storage, resumable)
-    response = storage.put(
-        session, content=b"10\n", headers={"Authorization": f"Bearer {emu.token}"}
-    )
+    response = storage.put(session, content=b"10\n", headers={"Authorization": f"Bearer {emu.token}"})
     assert response.status_code == 400
 
 
-def test_session_of_an_expired_job_is_gone(
-    storage: httpx.Client, resumable: JobJSON, emu: Emulator
-) -> None:
+def test_session_of_an_expired_job_is_gone(storage: httpx.Client, resumable: JobJSON, emu: Emulator) -> None:
     session = start_session(storage, resumable)
     emu.advance(900)
     assert storage.put(session, content=b"10\n").status_code == 404

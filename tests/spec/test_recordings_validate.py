@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 
 from tests.conftest import REAL_RESPONSES
-from tests.recorded import bodies, kind, load
+from tests.real_responses import bodies, kind, load
 from tests.spec.schema import component, operation_for, validate_response, validator_for
 
 SCHEMA_BY_KIND = {

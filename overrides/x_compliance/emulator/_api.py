@@ -143,9 +143,7 @@ def _empty(name: str) -> ParameterError:
     return problems.parameter_error(name, [], message)
 
 
-def _enum_errors(
-    values: dict[str, str], name: str, allowed: tuple[str, ...]
-) -> list[ParameterError]:
+def _enum_errors(values: dict[str, str], name: str, allowed: tuple[str, ...]) -> list[ParameterError]:
     value = values.get(name)
     if value is None or value in allowed:
         return []
@@ -196,9 +194,7 @@ def _create_request(body: bytes | None) -> tuple[_CreateRequest, list[ParameterE
     try:
         document = json.loads(body)
     except (ValueError, UnicodeDecodeError):
-        return _CreateRequest(), [
-            {"parameters": {}, "message": "The request body is not valid JSON"}
-        ]
+        return _CreateRequest(), [{"parameters": {}, "message": "The request body is not valid JSON"}]
     if not isinstance(document, dict):
         message = f"$: {_json_kind(document)} found, object expected"
         return _CreateRequest(), [{"parameters": {}, "message": message}]

@@ -88,9 +88,7 @@ class Emulator:
             signer.job_urls,
         )
         server = self._server
-        server.api = Api(
-            [token, *extra_tokens], self._jobs, RateLimiter(limit, window, self._clock)
-        )
+        server.api = Api([token, *extra_tokens], self._jobs, RateLimiter(limit, window, self._clock))
         server.storage = Storage(self.base_url, signer, self._jobs, self.storage_dir)
         server.faults = self.faults
         server.clock = self._clock
@@ -104,9 +102,7 @@ class Emulator:
         thread.start()
         # Runs once: on stop(), or when the emulator is collected or the interpreter exits, so a
         # forgotten stop() still removes the temporary folder.
-        self._finalizer = weakref.finalize(
-            self, _shut_down, server, thread, self._jobs, self.storage_dir
-        )
+        self._finalizer = weakref.finalize(self, _shut_down, server, thread, self._jobs, self.storage_dir)
 
     def stop(self) -> None:
         """Stop serving, end open connections and remove the temporary folder. Idempotent."""
@@ -140,9 +136,7 @@ class Emulator:
         return f"<Emulator {self.base_url} {state}>"
 
 
-def _shut_down(
-    server: EmulatorServer, thread: threading.Thread, jobs: JobBook, folder: Path
-) -> None:
+def _shut_down(server: EmulatorServer, thread: threading.Thread, jobs: JobBook, folder: Path) -> None:
     server.shutdown()
     server.close_connections()
     server.server_close()

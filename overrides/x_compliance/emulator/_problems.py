@@ -94,9 +94,7 @@ def method_not_allowed() -> ProblemJSON:
 def html_page(status: int) -> bytes:
     """What a proxy in front of X or Cloud Storage answers: a short HTML page, not JSON."""
     phrase = HTTPStatus(status).phrase
-    return (
-        f"<html><head><title>{status} {phrase}</title></head><body>{phrase}</body></html>"
-    ).encode()
+    return (f"<html><head><title>{status} {phrase}</title></head><body>{phrase}</body></html>").encode()
 
 
 # Cloud Storage's XML errors. Codes and messages follow what Cloud Storage sends; the Details

@@ -78,9 +78,7 @@ def process_upload(upload: Path, job_type: str, results: Path, stop: threading.E
         error = _spread_flagged_ids(upload, buckets, stop)
         if error is not None or stop.is_set():
             return error
-        firsts = [
-            _first_occurrences(bucket, work / f"{i}.first") for i, bucket in enumerate(buckets)
-        ]
+        firsts = [_first_occurrences(bucket, work / f"{i}.first") for i, bucket in enumerate(buckets)]
         _merge_results(firsts, job_type, results)
         return None
     finally:

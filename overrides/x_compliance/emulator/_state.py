@@ -101,9 +101,7 @@ class JobBook:
             now = self._clock.now()
             job_id = self._next_id(now)
             created_at = int(now)
-            upload_url, download_url = self._sign(
-                job_id, created_at, self._upload_seconds, resumable
-            )
+            upload_url, download_url = self._sign(job_id, created_at, self._upload_seconds, resumable)
             job = Job(
                 job_id,
                 job_type,
@@ -131,9 +129,7 @@ class JobBook:
         return [
             job
             for job in sorted(jobs, key=lambda job: int(job.id), reverse=True)
-            if app in (None, job.app)
-            and job_type in (None, job.type)
-            and status in (None, self.status(job))
+            if app in (None, job.app) and job_type in (None, job.type) and status in (None, self.status(job))
         ]
 
     def to_json(self, job: Job) -> JobJSON:

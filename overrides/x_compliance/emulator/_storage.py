@@ -65,9 +65,7 @@ class Signer:
         self._clock = clock
         self._secret = secrets.token_bytes(32)
 
-    def job_urls(
-        self, job_id: str, created_at: int, upload_seconds: int, resumable: bool
-    ) -> tuple[str, str]:
+    def job_urls(self, job_id: str, created_at: int, upload_seconds: int, resumable: bool) -> tuple[str, str]:
         """The job's (upload_url, download_url)."""
         upload_headers = "content-type;host;x-goog-resumable" if resumable else "content-type;host"
         upload = self._url(
@@ -92,12 +90,8 @@ class Signer:
         query["X-Goog-Signature"] = self._signature(method, path, query, values)
         return f"{self._base_url}{path}?{urlencode(query, quote_via=quote)}"
 
-    def _signature(
-        self, method: str, path: str, query: Mapping[str, str], header_values: list[str]
-    ) -> str:
-        canonical = "\n".join(
-            [method, path, *(query[name] for name in PARAMETERS[:-1]), *header_values]
-        )
+    def _signature(self, method: str, path: str, query: Mapping[str, str], header_values: list[str]) -> str:
+        canonical = "\n".join([method, path, *(query[name] for name in PARAMETERS[:-1]), *header_values])
         return hmac.new(self._secret, canonical.encode(), hashlib.sha256).hexdigest()
 
     def refusal(
@@ -118,9 +112,7 @@ class Signer:
         if params["X-Goog-Algorithm"] != ALGORITHM:
             return xml_reply(400, problems.malformed_signed_url("Unsupported X-Goog-Algorithm."))
         if date is None or not expires.isdigit() or int(expires) > DOWNLOAD_SECONDS:
-            return xml_reply(
-                400, problems.malformed_signed_url("Malformed X-Goog-Date or X-Goog-Expires.")
-            )
+            return xml_reply(400, problems.malformed_signed_url("Malformed X-Goog-Date or X-Goog-Expires."))
         names = params["X-Goog-SignedHeaders"].split(";")
         values = [(headers.get(name) or "").strip() if name != "host" else "" for name in names]
         expected = self._signature(method, path, params, values)
@@ -231,9 +223,7 @@ class Storage:
                 return xml_reply(404, problems.NO_SUCH_UPLOAD)
             return self._session_put(session, headers.get("Content-Range"), body)
 
-    def _session_put(
-        self, session: _Session, content_range: str | None, body: RequestBody
-    ) -> Reply | None:
+    def _session_put(self, session: _Session, content_range: str | None, body: RequestBody) -> Reply | None:
         if session.complete:
             body.drain()
             return Reply(200)
