@@ -5,8 +5,6 @@ VENV := .venv
 BIN := $(VENV)/bin
 GEN_VENV := .venv-generate
 GEN_BIN := $(GEN_VENV)/bin
-# The generator's inputs: a change to any of them must be followed by `make generate`.
-GEN_INPUTS := spec/compliance.yaml spec/generator-config.yaml $(wildcard overrides/templates/*.jinja)
 # The spec's own tools (the linter; the TypeScript generator and compiler of the TypeScript proof),
 # pinned with everything they import in spec/tools/package-lock.json; node and npm are all it needs.
 SPEC_TOOLS := spec/tools

@@ -145,9 +145,9 @@ class ComplianceJob:
         d = dict(src_dict)
         id = d.pop("id")
 
-        type_ = JobType(d.pop("type"))
+        type_ = JobType.from_value(d.pop("type"))
 
-        status = JobStatus(d.pop("status"))
+        status = JobStatus.from_value(d.pop("status"))
 
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 

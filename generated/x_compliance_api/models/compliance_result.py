@@ -88,9 +88,9 @@ class ComplianceResult:
         d = dict(src_dict)
         id = d.pop("id")
 
-        action = ResultAction(d.pop("action"))
+        action = ResultAction.from_value(d.pop("action"))
 
-        reason = ResultReason(d.pop("reason"))
+        reason = ResultReason.from_value(d.pop("reason"))
 
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 

@@ -50,7 +50,7 @@ class CreateComplianceJobRequest:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        type_ = JobType(d.pop("type"))
+        type_ = JobType.from_value(d.pop("type"))
 
         name = d.pop("name", UNSET)
 
