@@ -27,10 +27,17 @@ def expected_results(ids: Iterable[str | int], type: str) -> dict[str, tuple[str
 
 
 def as_found(results: Iterable[xc.ComplianceResult]) -> dict[str, tuple[str, bool]]:
-    """Results as a dict like ``expected_results``; fails on a duplicated id."""
+    """Results as a dict like ``expected_results``, in their order; fails on a duplicated id.
+    Compare with ``assert_same`` to check the order too."""
     found: dict[str, tuple[str, bool]] = {}
     for result in results:
         assert result.id not in found, f"result for {result.id} delivered twice"
         assert result.action == "delete"
         found[result.id] = (str(result.reason), result.redacted_at is not None)
     return found
+
+
+def assert_same(found: dict[str, tuple[str, bool]], expected: dict[str, tuple[str, bool]]) -> None:
+    """Equal results, in the same (first-seen) order."""
+    assert found == expected
+    assert list(found) == list(expected), "results out of first-seen order"

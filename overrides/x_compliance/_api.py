@@ -152,9 +152,7 @@ def create_job_call(type: object, name: str | None = None, resumable: bool = Fal
 
 # Creating a job without making two ------------------------------------------------------------
 
-CREATED_SLACK = dt.timedelta(seconds=60)
-"""How far before the call a job's created_at may be and still be the job the call made
-(X's clock and ours differ a little; created_at has whole seconds)."""
+CREATED_SLACK = dt.timedelta(seconds=c.CREATED_SLACK_SECONDS)
 
 
 def maybe_created(error: ComplianceError) -> bool:
@@ -206,7 +204,7 @@ def _parse(call: Call, response: httpx.Response, expected: type[T], secrets: tup
         raise error_for(response, *secrets)
     try:
         parsed = call.operation._build_response(client=_PARSER_CLIENT, response=response).parsed
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         raise _unreadable(response, exc, secrets) from None
     if not isinstance(parsed, expected):
         raise _unreadable(response, None, secrets)
@@ -276,7 +274,7 @@ def problems_in(body: bytes, *, invalid_request: bool = False) -> list[AnyProble
     """X's problems in a body: one problem object, or a body's ``errors`` array; [] if neither."""
     try:
         document = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):
         return []
     if not isinstance(document, dict):
         return []
@@ -294,7 +292,7 @@ def _problems(raw: list[Any], model: type[Problem] | type[InvalidRequestProblem]
     for item in raw:
         try:
             parsed.append(model.from_dict(item))
-        except (ValueError, KeyError, TypeError, AttributeError):
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
             continue
     return parsed
 
@@ -315,7 +313,7 @@ def _message(response: httpx.Response, problems: list[AnyProblem], secrets: tupl
     if not isinstance(first.detail, Unset) and first.detail and first.detail != first.title:
         text += f": {first.detail}"
     if isinstance(first, InvalidRequestProblem) and not isinstance(first.errors, Unset):
-        reasons = "; ".join(e.message for e in first.errors)
+        reasons = "; ".join(str(e.message) for e in first.errors)
         if reasons:
             text += f" ({reasons})"
     if len(problems) > 1:

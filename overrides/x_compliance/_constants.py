@@ -48,3 +48,13 @@ POLL_RESERVE_FRACTION = 0.1
 POLL_RESERVE_MIN = 2
 """wait_for_job leaves this share of the get-job bucket (at least POLL_RESERVE_MIN requests)
 untouched, for the caller's other requests, and waits for the reset rather than spend it."""
+
+PROBE_WAIT = 0.02
+"""Seconds between looks, for requests waiting on the first answer that shows their bucket."""
+
+CREATED_SLACK_SECONDS = 60
+"""How far before a create call a job's created_at may be and still be the job the call made
+(X's clock and ours differ a little; created_at has whole seconds)."""
+
+UPLOAD_BATCH = 65536
+"""IDs from an iterable written to the upload spool at a time."""

@@ -58,7 +58,7 @@ class Exchange:
         if self.endpoint is None or self.rate_limits is None:
             return 0.0
         now = self.clock()
-        hold = self.rate_limits.take(self.endpoint, now)
+        hold = self.rate_limits.take(self.endpoint, now, self)
         if hold is None or (
             not hold.probe and self._waited_until is not None and hold.until <= self._waited_until
         ):
@@ -80,7 +80,7 @@ class Exchange:
     def end_attempt(self) -> None:
         """After every attempt, answered or not: let another request find out the bucket."""
         if self.endpoint is not None and self.rate_limits is not None:
-            self.rate_limits.release(self.endpoint)
+            self.rate_limits.release(self.endpoint, self)
 
     def begin_attempt(self) -> None:
         self._started = time.perf_counter()
@@ -115,7 +115,7 @@ class Exchange:
             )
         return delay
 
-    def after_error(self, error: httpx.TransportError) -> float:
+    def after_error(self, error: httpx.RequestError) -> float:
         """Seconds to sleep before resending after ``error``; raises when it is final."""
         kind = type(error).__name__
         logger.debug("%s -> %s (attempt %d)", self.label, kind, self.retries + 1)
@@ -133,7 +133,7 @@ class Exchange:
         )
         return delay
 
-    def _final_error(self, error: httpx.TransportError) -> APIConnectionError:
+    def _final_error(self, error: httpx.RequestError) -> APIConnectionError:
         cause = redact(str(error) or type(error).__name__, *self.secrets)
         tries = f"after {self.retries + 1} attempts" if self.retries else "on the first attempt"
         message = f"{self.label} failed {tries}: {type(error).__name__}: {cause}"

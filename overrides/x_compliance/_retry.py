@@ -10,7 +10,7 @@ import random
 from collections.abc import Callable, Mapping
 
 import httpx
-from attrs import field, frozen
+from attrs import field, frozen, validators
 
 from x_compliance import _constants as c
 from x_compliance.rate_limits import reset_from_headers
@@ -32,12 +32,12 @@ class RetryPolicy:
     - ``max_retries`` bounds the retries of one request, whatever their cause.
     """
 
-    max_retries: int = c.DEFAULT_MAX_RETRIES
-    initial_backoff: float = c.INITIAL_BACKOFF
-    multiplier: float = c.BACKOFF_MULTIPLIER
-    max_backoff: float = c.MAX_BACKOFF
-    jitter: float = c.BACKOFF_JITTER
-    max_rate_limit_wait: float = c.MAX_RATE_LIMIT_WAIT
+    max_retries: int = field(default=c.DEFAULT_MAX_RETRIES, validator=validators.ge(0))
+    initial_backoff: float = field(default=c.INITIAL_BACKOFF, validator=validators.ge(0))
+    multiplier: float = field(default=c.BACKOFF_MULTIPLIER, validator=validators.ge(1))
+    max_backoff: float = field(default=c.MAX_BACKOFF, validator=validators.ge(0))
+    jitter: float = field(default=c.BACKOFF_JITTER, validator=[validators.ge(0), validators.le(1)])
+    max_rate_limit_wait: float = field(default=c.MAX_RATE_LIMIT_WAIT, validator=validators.ge(0))
     retryable_statuses: frozenset[int] = c.RETRYABLE_STATUSES
     random: Callable[[], float] = field(default=random.random, eq=False, repr=False)
 
@@ -46,7 +46,7 @@ class RetryPolicy:
         delay = min(self.max_backoff, self.initial_backoff * self.multiplier ** (retry - 1))
         return delay * (1.0 - self.jitter * self.random())
 
-    def after_error(self, error: httpx.TransportError, retry: int, idempotent: bool) -> float | None:
+    def after_error(self, error: httpx.RequestError, retry: int, idempotent: bool) -> float | None:
         """Seconds to sleep before retry number ``retry`` after ``error``, or None to give up."""
         if retry > self.max_retries:
             return None
@@ -79,6 +79,6 @@ class RetryPolicy:
         return None
 
 
-def never_reached_server(error: httpx.TransportError) -> bool:
+def never_reached_server(error: httpx.RequestError) -> bool:
     """Whether the request certainly did not reach the server (safe to resend a non-idempotent one)."""
     return isinstance(error, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)

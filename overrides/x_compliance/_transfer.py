@@ -17,6 +17,7 @@ The classes here decide; the clients' drivers (``client.py``) do the I/O, sync o
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import re
 import tempfile
@@ -28,7 +29,7 @@ import httpx
 from attrs import define, field
 
 from x_compliance import _constants as c
-from x_compliance._redact import excerpt
+from x_compliance._redact import excerpt, url_for_log
 from x_compliance._retry import RetryPolicy
 from x_compliance.errors import (
     APIConnectionError,
@@ -39,12 +40,26 @@ from x_compliance.errors import (
 )
 from x_compliance_api.models import ComplianceJob, JobStatus
 
-__all__ = ["Download", "PreparedUpload", "ResumableUpload", "prepare_upload"]
+__all__ = [
+    "Download",
+    "PreparedUpload",
+    "Progress",
+    "ResumableUpload",
+    "RetryableAnswer",
+    "Source",
+    "check_download",
+    "check_upload_window",
+    "plain_upload_request",
+    "prepare_upload",
+    "storage_error",
+]
 
 Source = str | os.PathLike[str] | Iterable[str | int] | IO[bytes]
 """What ``upload_ids`` reads: a path, an iterable of str/int IDs, or a binary file object."""
 Progress = Callable[[int, int | None], None]
 """Called with (done, total or None) as bytes move."""
+
+logger = logging.getLogger(c.LOGGER_NAME)
 
 _ID = re.compile(rb"[0-9]{1,19}")
 _CLEAN_BLOCK = re.compile(rb"(?:[0-9]{1,19}\n)*")
@@ -52,6 +67,7 @@ _STORAGE_CODE = re.compile(rb"<Code>([^<]{1,100})</Code>")
 _STORAGE_MESSAGE = re.compile(rb"<Message>([^<]{1,300})</Message>")
 _CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
 _RANGE = re.compile(r"bytes=0-(\d+)")
+_GCS_CHUNK_UNIT = 256 * 1024  # Cloud Storage keeps non-final chunks in multiples of this
 
 
 # Uploads -------------------------------------------------------------------------------------
@@ -106,15 +122,15 @@ def prepare_upload(source: Source) -> PreparedUpload:
     """Check every line of ``source`` and return it ready to send; ``ValueError`` on a bad line."""
     if isinstance(source, str | os.PathLike):
         path = Path(source)
-        count, clean_size = _check_blocks(_file_blocks(path), spool=None)
-        if clean_size == path.stat().st_size:
-            return _non_empty(PreparedUpload(path, clean_size, count))
+        count, size, clean = _check_blocks(_file_blocks(path), spool=None)
+        if clean:
+            return _non_empty(PreparedUpload(path, size, count))
         with _spool() as (spool, spool_path):
-            count, size = _check_blocks(_file_blocks(path), spool=spool)
+            count, size, _ = _check_blocks(_file_blocks(path), spool=spool)
         return _non_empty(PreparedUpload(spool_path, size, count, temporary=True))
     if hasattr(source, "read"):
         with _spool() as (spool, spool_path):
-            count, size = _check_blocks(_stream_blocks(source), spool=spool)  # type: ignore[arg-type]
+            count, size, _ = _check_blocks(_stream_blocks(source), spool=spool)  # type: ignore[arg-type]
         return _non_empty(PreparedUpload(spool_path, size, count, temporary=True))
     if isinstance(source, bytes | bytearray):
         raise TypeError("pass IDs as a path, an iterable of IDs or a binary file object, not bytes")
@@ -157,13 +173,16 @@ def _stream_blocks(file: IO[bytes]) -> Iterator[bytes]:
         yield block
 
 
-def _check_blocks(blocks: Iterable[bytes], spool: IO[bytes] | None) -> tuple[int, int]:
-    """(IDs, clean bytes) of the lines in ``blocks``, each checked; writes clean lines to ``spool``.
+def _check_blocks(blocks: Iterable[bytes], spool: IO[bytes] | None) -> tuple[int, int, bool]:
+    """(IDs, clean bytes, whether the input was already clean) of the lines in ``blocks``, each
+    checked; writes the clean lines to ``spool``.
 
     Clean blocks (only "digits\\n" lines) are checked by one C-speed regex match; only blocks with
-    something else in them (CRLF, blanks, spaces, a bad line) are looked at line by line.
+    something else in them (CRLF, blanks, spaces, a bad line) are looked at line by line, and any
+    such block makes the input not clean (it must be sent from a cleaned spool).
     """
     count = size = line_number = 0
+    clean = True
     partial = b""
     for block in blocks:
         data = partial + block if partial else block
@@ -178,16 +197,18 @@ def _check_blocks(blocks: Iterable[bytes], spool: IO[bytes] | None) -> tuple[int
             if spool is not None:
                 spool.write(whole)
             continue
+        clean = False
         for line in whole[:-1].split(b"\n"):
             line_number += 1
             written = _check_line(line, line_number, spool)
             count += written > 0
             size += written
     if partial:
+        clean = False  # a last line without its newline: the cleaned copy adds one
         written = _check_line(partial, line_number + 1, spool)
         count += written > 0
         size += written
-    return count, size
+    return count, size, clean
 
 
 def _check_line(line: bytes, number: int, spool: IO[bytes] | None) -> int:
@@ -215,7 +236,7 @@ def _check_items(items: Iterable[str | int], spool: IO[bytes]) -> tuple[int, int
         if not _ID.fullmatch(text.encode()):
             raise ValueError(f"line {number} is not an ID of 1-19 digits: {text[:40]!r}")
         batch.append(text)
-        if len(batch) >= 65536:
+        if len(batch) >= c.UPLOAD_BATCH:
             size += _write_batch(batch, spool)
             count += len(batch)
             batch = []
@@ -232,12 +253,15 @@ def _write_batch(batch: list[str], spool: IO[bytes]) -> int:
 
 
 def check_upload_window(job: ComplianceJob, now: dt.datetime) -> None:
-    """Refuse an upload that storage would refuse: the job's upload window has passed."""
+    """Refuse an upload storage would refuse (the upload window has passed) or X would ignore (the
+    job already took its upload)."""
     if job.status == JobStatus.EXPIRED or job.upload_expires_at <= now:
         raise UploadExpiredError(
             f"job {job.id}'s upload URL expired at {job.upload_expires_at:%Y-%m-%d %H:%M:%S} UTC: "
             "create a new job"
         )
+    if job.status in (JobStatus.IN_PROGRESS, JobStatus.COMPLETE, JobStatus.FAILED):
+        raise UploadError(f"job {job.id} is {job.status}: it already took its upload; create a new job")
 
 
 def plain_upload_request(job: ComplianceJob, prepared: PreparedUpload) -> dict[str, Any]:
@@ -267,6 +291,12 @@ class ResumableUpload:
     offset: int = 0
     done: bool = False
     stalls: int = 0
+
+    def __attrs_post_init__(self) -> None:
+        if self.chunk_size <= 0 or self.chunk_size % _GCS_CHUNK_UNIT:
+            raise ValueError(
+                f"a resumable chunk is a multiple of {_GCS_CHUNK_UNIT} bytes, not {self.chunk_size}"
+            )
 
     def start_request(self) -> dict[str, Any]:
         return {
@@ -300,31 +330,38 @@ class ResumableUpload:
             "headers": {"Content-Range": f"bytes */{self.prepared.size}", "Content-Length": "0"},
         }
 
-    def on_answer(self, response: httpx.Response) -> bool:
-        """Take a chunk's or a status query's answer; True when it was a transient failure."""
+    def on_answer(self, response: httpx.Response, *, query: bool = False) -> bool:
+        """Take a chunk's answer (or a status query's, ``query=True``); True when the chunk did not
+        get through: a transient failure, or a 308 that shows no progress (storage kept nothing)."""
         status = response.status_code
+        logger.debug("PUT %s -> %d (at byte %d)", url_for_log(self.session_url or ""), status, self.offset)
         if status in (200, 201):
             self._advance(self.prepared.size)
             self.done = True
             return False
         if status == 308:
             match = _RANGE.fullmatch(response.headers.get("range", "").strip())
+            before = self.offset
             self._advance(int(match.group(1)) + 1 if match else 0)
-            return False
+            return not query and self.offset <= before
         if status == 429 or status in self.policy.retryable_statuses:
             return True
         if status in (404, 410):
             raise storage_error(response, UploadError, "the resumable upload session is gone")
         raise storage_error(response, UploadError, "uploading a chunk")
 
-    def after_break(self, cause: str) -> float:
-        """Seconds to wait before asking storage how much arrived; raises after too many stalls."""
+    def after_break(self, cause: str, status: int | None = None) -> float:
+        """Seconds to wait before asking storage how much arrived; after too many stalls in a row,
+        ``UploadError`` (storage kept answering ``status``) or ``APIConnectionError`` (no answer)."""
         self.stalls += 1
         if self.stalls > self.policy.max_retries:
-            raise APIConnectionError(
+            message = (
                 f"upload of job {self.job.id} stopped at byte {self.offset} of {self.prepared.size} "
                 f"after {self.stalls} failures in a row ({cause})"
             )
+            if status is None:
+                raise APIConnectionError(message)
+            raise UploadError(message, status_code=status)
         return self.policy.backoff(self.stalls)
 
     def _advance(self, offset: int) -> None:
@@ -370,6 +407,7 @@ class Download:
     def on_response(self, response: httpx.Response) -> bool:
         """Check the answer's status; False when there is nothing (more) to read."""
         status = response.status_code
+        logger.debug("GET %s -> %d (from byte %d)", url_for_log(self.job.download_url), status, self.offset)
         if status == 206:
             match = _CONTENT_RANGE.fullmatch(response.headers.get("content-range", ""))
             if match is None or int(match.group(1)) > self.offset:
@@ -413,8 +451,8 @@ class Download:
         if self.stalls > self.policy.max_retries:
             got = f"{self.offset} of {self.total}" if self.total is not None else str(self.offset)
             raise DownloadError(
-                f"results of job {self.job.id} arrived truncated: {got} bytes after "
-                f"{self.stalls} broken answers in a row ({cause})"
+                f"results of job {self.job.id} stopped at byte {got} (truncated) after "
+                f"{self.stalls} failed answers in a row ({cause})"
             )
         return self.policy.backoff(self.stalls)
 

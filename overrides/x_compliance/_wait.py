@@ -47,8 +47,9 @@ class Poller:
             raise JobFailedError(f"job {job.id} failed: {why}", job=job)
         if job.status == JobStatus.EXPIRED:
             raise JobExpiredError(
-                f"job {job.id} expired (its upload window closed at "
-                f"{job.upload_expires_at:%Y-%m-%d %H:%M:%S} UTC before an upload completed)",
+                f"job {job.id} expired: X expires a job whose upload window closes before an upload "
+                f"(here {job.upload_expires_at:%Y-%m-%d %H:%M} UTC), and one whose results are past "
+                f"their download window (here {job.download_expires_at:%Y-%m-%d %H:%M} UTC)",
                 job=job,
             )
         if job.status not in _RUNNING and job.status not in self._warned:

@@ -9,6 +9,7 @@ of the machine can read a process's arguments.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import json
 import os
@@ -17,7 +18,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated, Any, ParamSpec, TypeVar
+from typing import Annotated, ParamSpec, TypeVar
 
 import typer
 from rich import box
@@ -34,7 +35,7 @@ from rich.table import Table
 
 import x_compliance as xc
 from x_compliance import _constants as c
-from x_compliance._transfer import Progress as Progress_
+from x_compliance.results import LineReader
 from x_compliance_api.types import Unset
 
 TOKEN_HELP = (
@@ -91,6 +92,10 @@ def _fails_cleanly(command: Callable[P, R]) -> Callable[P, R]:
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return command(*args, **kwargs)
+        except BrokenPipeError:  # the reader went away (``| head``): not an error
+            with contextlib.suppress(OSError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(0) from None
         except xc.ComplianceError as error:
             err.print(f"error: {error}", markup=False)
         except (ValueError, OSError) as error:
@@ -119,7 +124,7 @@ def _job_id(value: str) -> str:
 # Output --------------------------------------------------------------------------------------
 
 
-def _when(stamp: Any) -> str:
+def _when(stamp: dt.datetime | None) -> str:
     return stamp.strftime("%Y-%m-%d %H:%M") if stamp is not None else ""
 
 
@@ -178,7 +183,7 @@ def _summary(counts: Counter[str], total: int | None = None) -> Table:
 
 
 @contextlib.contextmanager
-def _bar(description: str, unit_bytes: bool = True) -> Iterator[Progress_ | None]:
+def _bar(description: str, unit_bytes: bool = True) -> Iterator[Callable[[int, int | None], None] | None]:
     """A progress bar on stderr when it is a terminal; nothing otherwise."""
     if not err.is_terminal:
         yield None
@@ -196,7 +201,7 @@ def _bar(description: str, unit_bytes: bool = True) -> Iterator[Progress_ | None
 
 
 @contextlib.contextmanager
-def _status(job_id: str) -> Iterator[Progress_ | None]:
+def _status(job_id: str) -> Iterator[Callable[[int, int | None], None] | None]:
     """A status line on stderr while waiting, when it is a terminal."""
     if not err.is_terminal:
         yield None
@@ -221,8 +226,6 @@ def _write_results(results: Iterator[xc.ComplianceResult]) -> Counter[str]:
 
 
 def _count_reasons(path: Path) -> Counter[str]:
-    from x_compliance.results import LineReader
-
     reader = LineReader()
     counts: Counter[str] = Counter()
     with path.open("rb") as file:

@@ -8,15 +8,16 @@ The two classes differ only in how they send and sleep.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 import os
-import tempfile
+import secrets
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, BinaryIO, Self
 
 import httpx
 from attrs import evolve
@@ -71,6 +72,8 @@ class _ClientCore:
         self._token = token
         url = base_url or os.environ.get(c.BASE_URL_ENV) or c.DEFAULT_BASE_URL
         self.base_url = url.rstrip("/")
+        if not timeout > 0:
+            raise ValueError(f"timeout is a number of seconds above 0, not {timeout!r}")
         self.timeout = timeout
         policy = retry_policy or RetryPolicy()
         if max_retries is not None:
@@ -301,7 +304,10 @@ class ComplianceClient(_ClientCore):
         """
         with prepare_upload(source) as prepared:
             job = self.create_job(type, name, resumable)
-            self._upload_prepared(job, prepared, progress)
+            try:
+                self._upload_prepared(job, prepared, progress)
+            except ComplianceError as error:
+                raise _left_waiting(error, job) from None
         return self.wait_for_job(job, timeout)
 
     def _job(self, job: _api.JobRef) -> ComplianceJob:
@@ -330,15 +336,16 @@ class ComplianceClient(_ClientCore):
             try:
                 response = self._http.request(**request, timeout=self.timeout)
             except httpx.TransportError as error:
-                transient, cause = True, type(error).__name__
+                transient, cause, status = True, type(error).__name__, None
             else:
-                transient, cause = upload.on_answer(response), f"storage answered {response.status_code}"
+                transient, status = upload.on_answer(response), response.status_code
+                cause = f"storage answered {status}"
             if progress is not None:
                 progress(upload.offset, prepared.size)
             if transient:
                 logger.info("upload of job %s broke at byte %d (%s): resuming", job.id, upload.offset, cause)
-                self._sleep(upload.after_break(cause))
-                upload.on_answer(self._send_storage(upload.status_request()))
+                self._sleep(upload.after_break(cause, status))
+                upload.on_answer(self._send_storage(upload.status_request()), query=True)
 
     def _download(self, job: ComplianceJob, progress: Progress | None) -> Iterator[bytes]:
         check_download(job, self._clock())
@@ -380,7 +387,7 @@ class ComplianceClient(_ClientCore):
             try:
                 try:
                     response = self._http.request(**request, content=None if body is None else body())
-                except httpx.TransportError as error:
+                except (httpx.TransportError, httpx.DecodingError) as error:
                     delay = exchange.after_error(error)
                 else:
                     wait_then_resend = exchange.after_response(response)
@@ -487,7 +494,7 @@ class AsyncComplianceClient(_ClientCore):
         """See ``ComplianceClient.upload_ids``. The source is checked in a worker thread."""
         job = await self._job(job)
         check_upload_window(job, self._clock())
-        prepared = await asyncio.to_thread(prepare_upload, source)
+        prepared = await _prepare_in_thread(source)
         with prepared:
             return await self._upload_prepared(job, prepared, progress)
 
@@ -509,11 +516,15 @@ class AsyncComplianceClient(_ClientCore):
         return job
 
     async def iter_results(self, job: _api.JobRef) -> AsyncIterator[ComplianceResult]:
-        """See ``ComplianceClient.iter_results``: ``async for result in client.iter_results(job)``."""
+        """See ``ComplianceClient.iter_results``: ``async for result in client.iter_results(job)``.
+
+        To stop early, close it: ``async with contextlib.aclosing(client.iter_results(job)) as results``.
+        """
         reader = LineReader()
-        async for chunk in self._download(await self._job(job), None):
-            for result in reader.feed(chunk):
-                yield result
+        async with contextlib.aclosing(self._download(await self._job(job), None)) as chunks:
+            async for chunk in chunks:
+                for result in reader.feed(chunk):
+                    yield result
         for result in reader.finish():
             yield result
 
@@ -540,10 +551,13 @@ class AsyncComplianceClient(_ClientCore):
         resumable: bool = False,
     ) -> ComplianceJob:
         """See ``ComplianceClient.run_job``."""
-        prepared = await asyncio.to_thread(prepare_upload, source)
+        prepared = await _prepare_in_thread(source)
         with prepared:
             job = await self.create_job(type, name, resumable)
-            await self._upload_prepared(job, prepared, progress)
+            try:
+                await self._upload_prepared(job, prepared, progress)
+            except ComplianceError as error:
+                raise _left_waiting(error, job) from None
         return await self.wait_for_job(job, timeout)
 
     async def _job(self, job: _api.JobRef) -> ComplianceJob:
@@ -574,17 +588,18 @@ class AsyncComplianceClient(_ClientCore):
             try:
                 response = await self._http.request(**request, timeout=self.timeout)
             except httpx.TransportError as error:
-                transient, cause = True, type(error).__name__
+                transient, cause, status = True, type(error).__name__, None
             else:
-                transient, cause = upload.on_answer(response), f"storage answered {response.status_code}"
+                transient, status = upload.on_answer(response), response.status_code
+                cause = f"storage answered {status}"
             if progress is not None:
                 progress(upload.offset, prepared.size)
             if transient:
                 logger.info("upload of job %s broke at byte %d (%s): resuming", job.id, upload.offset, cause)
-                await self._sleep(upload.after_break(cause))
-                upload.on_answer(await self._send_storage(upload.status_request()))
+                await self._sleep(upload.after_break(cause, status))
+                upload.on_answer(await self._send_storage(upload.status_request()), query=True)
 
-    async def _download(self, job: ComplianceJob, progress: Progress | None) -> AsyncIterator[bytes]:
+    async def _download(self, job: ComplianceJob, progress: Progress | None) -> AsyncGenerator[bytes, None]:
         check_download(job, self._clock())
         download = Download(job, self.retry_policy)
         while True:
@@ -624,7 +639,7 @@ class AsyncComplianceClient(_ClientCore):
             try:
                 try:
                     response = await self._http.request(**request, content=None if body is None else body())
-                except httpx.TransportError as error:
+                except (httpx.TransportError, httpx.DecodingError) as error:
                     delay = exchange.after_error(error)
                 else:
                     wait_then_resend = exchange.after_response(response)
@@ -660,30 +675,19 @@ class AsyncComplianceClient(_ClientCore):
         await self.close()
 
 
-class _replace_when_done:
-    """A temporary file beside ``target``, renamed onto it only if the block ends without error."""
-
-    def __init__(self, target: Path) -> None:
-        self.target = target
-
-    def __enter__(self) -> Any:
-        handle, name = tempfile.mkstemp(
-            dir=self.target.parent, prefix=f".{self.target.name}.", suffix=".part"
-        )
-        self.temporary = Path(name)
-        self.file = os.fdopen(handle, "wb")
-        return self.file
-
-    def __exit__(self, exc_type: type[BaseException] | None, *rest: object) -> None:
-        try:
-            if exc_type is None:
-                self.file.flush()
-                os.fsync(self.file.fileno())
-            self.file.close()
-            if exc_type is None:
-                os.replace(self.temporary, self.target)
-        finally:
-            self.temporary.unlink(missing_ok=True)
+@contextlib.contextmanager
+def _replace_when_done(target: Path) -> Iterator[BinaryIO]:
+    """A new file beside ``target``, renamed onto it only if the block ends without error; removed
+    otherwise. Created with ``open(..., "xb")``, so it gets the user's umask like any other file."""
+    temporary = target.with_name(f".{target.name}.{secrets.token_hex(6)}.part")
+    try:
+        with temporary.open("xb") as file:
+            yield file
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 async def _aiter(chunks: Iterator[bytes]) -> AsyncIterator[bytes]:
@@ -697,10 +701,32 @@ def type_name(error: BaseException) -> str:
 
 
 def _create_unknown(error: ComplianceError, lookup: ComplianceError) -> ComplianceError:
-    """The create failed ambiguously and the check for the job failed too: say both."""
-    note = f"; the job may have been created (listing jobs to check failed: {lookup})"
-    if isinstance(error, ServerError):
-        return ServerError(
-            f"{error}{note}", status_code=error.status_code, problems=error.problems, headers=error.headers
-        )
-    return type(error)(f"{error}{note}")
+    """The create failed ambiguously and the check for the job failed too: say both, on the same
+    error (its class and attributes are what the caller handles)."""
+    error.args = (f"{error}; the job may have been created (listing jobs to check failed: {lookup})",)
+    return error
+
+
+async def _prepare_in_thread(source: Source) -> PreparedUpload:
+    """``prepare_upload`` in a worker thread. If the caller is cancelled meanwhile, the thread
+    still finishes its spool file: remove it then, rather than leave it on disk."""
+    work = asyncio.ensure_future(asyncio.to_thread(prepare_upload, source))
+    try:
+        return await asyncio.shield(work)
+    except asyncio.CancelledError:
+        work.add_done_callback(_close_prepared)
+        raise
+
+
+def _close_prepared(work: asyncio.Future[PreparedUpload]) -> None:
+    if not work.cancelled() and work.exception() is None:
+        work.result().close()
+
+
+def _left_waiting(error: ComplianceError, job: ComplianceJob) -> ComplianceError:
+    """run_job's upload failed after the job was made: say which job waits, and until when."""
+    error.args = (
+        f"{error} (job {job.id} was created and waits for an upload until "
+        f"{job.upload_expires_at:%H:%M} UTC: upload_ids / x-compliance upload {job.id} FILE)",
+    )
+    return error

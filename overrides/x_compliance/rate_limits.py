@@ -14,6 +14,8 @@ from collections.abc import Mapping
 
 from attrs import evolve, frozen
 
+from x_compliance import _constants as c
+
 __all__ = ["CREATE_JOB", "GET_JOB", "LIST_JOBS", "RateLimit", "RateLimits", "reset_from_headers"]
 
 LIST_JOBS = "GET /2/compliance/jobs"
@@ -40,10 +42,6 @@ class RateLimit:
         return cls(limit=limit, remaining=remaining, reset_at=_from_unix(reset))
 
 
-PROBE_WAIT = 0.02
-"""Seconds between looks, for requests waiting on the answer that will first show a bucket."""
-
-
 @frozen
 class Hold:
     """Why a request may not be sent yet: the bucket is empty until ``until``, or (``probe``) the
@@ -66,35 +64,36 @@ class RateLimits:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._by_endpoint: dict[str, RateLimit] = {}
-        self._probing: set[str] = set()
+        self._probes: dict[str, object] = {}  # endpoint -> the request finding out its bucket
 
-    def take(self, endpoint: str, now: dt.datetime) -> Hold | None:
+    def take(self, endpoint: str, now: dt.datetime, requester: object) -> Hold | None:
         """Count one request against ``endpoint``'s bucket: None to send it now, else a ``Hold``.
 
-        A None for an unknown bucket makes this request the probe: ``release`` it (or ``update``
+        A None for an unknown bucket makes ``requester`` the probe: ``release`` it (or ``update``
         with its answer) when the attempt ends.
         """
         with self._lock:
             known = self._by_endpoint.get(endpoint)
             if known is None or known.reset_at <= now:
-                if endpoint in self._probing:
-                    return Hold(now + dt.timedelta(seconds=PROBE_WAIT), probe=True)
-                self._probing.add(endpoint)
+                if self._probes.setdefault(endpoint, requester) is not requester:
+                    return Hold(now + dt.timedelta(seconds=c.PROBE_WAIT), probe=True)
                 return None
             if known.remaining > 0:
                 self._by_endpoint[endpoint] = evolve(known, remaining=known.remaining - 1)
                 return None
             return Hold(known.reset_at)
 
-    def release(self, endpoint: str) -> None:
-        """The attempt that probed ``endpoint`` ended without a reading: let the next one probe."""
+    def release(self, endpoint: str, requester: object) -> None:
+        """``requester``'s attempt ended: if it was the probe, let another request probe."""
         with self._lock:
-            self._probing.discard(endpoint)
+            if self._probes.get(endpoint) is requester:
+                del self._probes[endpoint]
 
     def update(self, endpoint: str, headers: Mapping[str, str]) -> None:
         seen = RateLimit.from_headers(headers)
         with self._lock:
-            self._probing.discard(endpoint)
+            if seen is not None:
+                self._probes.pop(endpoint, None)  # the bucket is known now: nobody need wait
             if seen is None:
                 return
             known = self._by_endpoint.get(endpoint)

@@ -80,3 +80,21 @@ def test_async_context_manager_closes_own_http_client() -> None:
             return client._http
 
     assert asyncio.run(scenario()).is_closed
+
+
+@pytest.mark.parametrize(
+    "options", [{"max_retries": -1}, {"retry_policy": None, "timeout": 0}, {"timeout": -1.0}]
+)
+def test_nonsense_settings_are_refused_at_construction(options: dict[str, object]) -> None:
+    with pytest.raises(ValueError):
+        xc.ComplianceClient(bearer_token=TOKEN, **options)  # type: ignore[arg-type]
+
+
+def test_job_repr_hides_signatures() -> None:
+    from tests.client.scripted import JOB
+
+    job = xc.ComplianceJob.from_dict(JOB)
+
+    assert "deadbeef" not in repr(job)
+    assert "X-Goog-Signature=***" in repr(job)
+    assert "1446017776678801409" in repr(job)

@@ -141,3 +141,24 @@ def test_late_conflict_with_no_job_of_ours_raises_conflict(api: Api) -> None:
         x.create_job("tweets")
 
     assert posts(x) == 2
+
+
+@pytest.mark.parametrize(
+    ("status", "title", "error_class"),
+    [(503, "Service Unavailable", xc.ServerError), (409, "Conflict", xc.ConflictError)],
+)
+def test_failed_lookup_keeps_the_error_class(
+    api: Api, status: int, title: str, error_class: type[xc.APIError]
+) -> None:
+    # first attempt lost (timeout), lookup finds nothing, second attempt fails, lookup fails
+    x = api(
+        httpx.ReadTimeout("timed out"),
+        listing(),
+        problem(status, title, "x"),
+        problem(401, "Unauthorized", "no"),
+    )
+
+    with pytest.raises(error_class, match="may have been created") as caught:
+        x.create_job("tweets")
+
+    assert caught.value.status_code == status

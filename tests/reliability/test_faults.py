@@ -56,11 +56,12 @@ def complete_run(
 def test_429_storm_with_near_reset_is_waited_out(emu: Emulator, target: str) -> None:
     emu.faults.add(target, status=429, reset_in=1.0, times=2)  # type: ignore[arg-type]
 
-    with client_for(emu) as client:
-        if target == "list":
+    if target == "list":
+        with client_for(emu) as client:
             client.list_jobs("tweets")
-            TALLY.faults += emu.faults.injected
-            return
+        assert emu.faults.injected == 2
+        TALLY.faults += emu.faults.injected
+        return
     complete_run(emu)
 
 
@@ -84,6 +85,7 @@ def test_html_error_pages_are_retried(emu: Emulator, target: str, status: int) -
     if target == "list":
         with client_for(emu) as client:
             client.list_jobs("users")
+        assert emu.faults.injected == 2
         TALLY.faults += emu.faults.injected
         return
     complete_run(emu)
@@ -103,6 +105,7 @@ def test_connection_reset_in_the_middle_of_api_bodies(emu: Emulator, target: str
     if target == "list":
         with client_for(emu) as client:
             client.list_jobs("tweets")
+        assert emu.faults.injected == 2
         TALLY.faults += emu.faults.injected
         return
     complete_run(emu)

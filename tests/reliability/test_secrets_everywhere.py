@@ -83,6 +83,7 @@ def test_every_public_method_keeps_secrets(
     with xc.ComplianceClient(bearer_token=TOKEN, base_url=emu.base_url, retry_policy=policy) as client:
         texts.append(repr(client))
         calls, urls = failing_calls(client, emu, tmp_path)
+        texts += [repr(client.get_job(job_id)) for job_id in {j["id"] for j in emu.jobs()}]
         for call in calls:
             with pytest.raises(xc.ComplianceError) as caught:
                 call()

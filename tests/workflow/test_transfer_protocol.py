@@ -153,8 +153,9 @@ def test_upload_by_id_fetches_the_job_first(api: Api) -> None:
 
 
 def test_resumable_upload_resumes_where_storage_says(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
-    from x_compliance import _constants
+    from x_compliance import _constants, _transfer
 
+    monkeypatch.setattr(_transfer, "_GCS_CHUNK_UNIT", 2)  # small chunks, to see every step
     monkeypatch.setattr(_constants, "RESUMABLE_CHUNK", 4)
     job = xc.ComplianceJob.from_dict({**JOB, "upload_expires_at": FUTURE, "resumable": True})
     session = "https://storage.googleapis.com/up/1?upload_id=abc"
@@ -209,7 +210,7 @@ def test_server_ignoring_range_is_skipped_to_the_break(api: Api) -> None:
 def test_results_that_stay_truncated_raise_download_error(api: Api) -> None:
     x = api(*(lambda r: ranged(r, RESULTS, cut=0) for _ in range(3)))
 
-    with pytest.raises(xc.DownloadError, match="arrived truncated: 0 of"):
+    with pytest.raises(xc.DownloadError, match=r"stopped at byte 0 of \d+ \(truncated\)"):
         collect(x, COMPLETE)
 
 
@@ -344,3 +345,87 @@ def test_wait_with_deadline_before_reset_does_not_poll(api: Api) -> None:
 
     assert len(x.script.requests) == 1
     assert x.sleeps and x.sleeps[0] <= 5
+
+
+def test_resumable_chunk_that_storage_does_not_keep_is_a_stall(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from x_compliance import _constants, _transfer
+
+    monkeypatch.setattr(_transfer, "_GCS_CHUNK_UNIT", 2)
+    monkeypatch.setattr(_constants, "RESUMABLE_CHUNK", 4)
+    job = xc.ComplianceJob.from_dict({**JOB, "upload_expires_at": FUTURE, "resumable": True})
+    nothing_kept = httpx.Response(308)  # no Range: storage holds nothing, chunk after chunk
+    x = api(
+        httpx.Response(201, headers={"location": "https://storage.googleapis.com/up/1?upload_id=abc"}),
+        *[nothing_kept] * 6,
+        max_retries=2,
+    )
+
+    with pytest.raises(xc.UploadError, match="stopped at byte 0 of 12 after 3 failures"):
+        x.upload_ids(job, ["11", "22", "33", "44"])
+
+    assert len(x.script.requests) == 6 and len(x.sleeps) == 2  # start, then chunk + query twice, chunk
+
+
+def test_resumable_chunk_size_must_suit_cloud_storage() -> None:
+    from x_compliance._transfer import PreparedUpload, ResumableUpload
+
+    with pytest.raises(ValueError, match="multiple of 262144"):
+        ResumableUpload(
+            UPLOADABLE, PreparedUpload(Path("ids.txt"), 1, 1), xc.RetryPolicy(), chunk_size=100_000
+        )
+
+
+@pytest.mark.parametrize("status", ["in_progress", "complete", "failed"])
+def test_upload_to_a_job_that_took_its_upload_is_refused(api: Api, status: str) -> None:
+    job = xc.ComplianceJob.from_dict({**JOB, "upload_expires_at": FUTURE, "status": status})
+    x = api()
+
+    with pytest.raises(xc.UploadError, match=f"is {status}: it already took its upload"):
+        x.upload_ids(job, ["1"])
+
+    assert x.script.requests == []
+
+
+def test_results_file_gets_the_usual_permissions(api: Api, tmp_path: Path) -> None:
+    import os
+    import stat
+
+    x = api(lambda r: ranged(r, RESULTS))
+    target = tmp_path / "results.jsonl"
+    mask = os.umask(0o022)
+    os.umask(mask)
+
+    x.download_results(COMPLETE, target)
+
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~mask
+
+
+def test_gzip_header_on_a_plain_body_is_retried_not_leaked(api: Api) -> None:
+    def broken(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, stream=BreaksAfter(b"not gzip"), headers={"content-encoding": "gzip"})
+
+    x = api(broken, broken, broken)
+
+    with pytest.raises(xc.APIConnectionError, match="DecodingError"):
+        x.get_job("1")
+
+
+def test_invalid_request_with_odd_messages_is_still_bad_request(api: Api) -> None:
+    body = {
+        "title": "Invalid Request",
+        "type": "https://api.x.com/2/problems/invalid-request",
+        "errors": [{"message": 7}],
+    }
+    x = api(json_response(400, body))
+
+    with pytest.raises(xc.BadRequestError, match=r"\(7\)"):
+        x.get_job("1")
+
+
+def test_deeply_nested_answer_is_api_error(api: Api) -> None:
+    x = api(httpx.Response(200, content=b"[" * 100_000 + b"]" * 100_000))
+
+    with pytest.raises(xc.APIError):
+        x.get_job("1")

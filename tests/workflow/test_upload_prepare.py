@@ -118,3 +118,12 @@ def test_failed_spool_leaves_no_temporary_file(tmp_path: Path, monkeypatch: pyte
         prepare_upload(["1", "bad"])
 
     assert list(tmp_path.iterdir()) == []
+
+
+def test_file_as_long_as_its_clean_copy_is_still_cleaned(tmp_path: Path) -> None:
+    path = tmp_path / "ids.txt"
+    path.write_bytes(b"1 \n2")  # four bytes, like the clean "1\n2\n": size alone cannot tell
+
+    with prepare_upload(path) as prepared:
+        assert prepared.temporary
+        assert prepared.path.read_bytes() == b"1\n2\n"

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 import x_compliance as xc
-from tests.emulated import as_found, expected_results
+from tests.emulated import as_found, assert_same, expected_results
 from x_compliance.emulator import Emulator
 
 IDS = [str(n) for n in random.Random(7).sample(range(1, 10**12), 3000)] + ["10", "10", "21"]
@@ -24,7 +24,7 @@ def test_whole_workflow_gives_the_rules_results(
     job = client.run_job(type, IDS, name=f"{type}-run", resumable=resumable)
 
     assert job.status == xc.JobStatus.COMPLETE and job.resumable is resumable
-    assert as_found(client.iter_results(job)) == expected_results(IDS, type)
+    assert_same(as_found(client.iter_results(job)), expected_results(IDS, type))
 
 
 @pytest.mark.parametrize("resumable", [False, True], ids=["plain", "resumable"])
@@ -182,3 +182,48 @@ def test_lost_create_answer_makes_one_job(client: xc.ComplianceClient, emu: Emul
 
     assert emu.job_count("tweets") == 1
     assert job.name == "once"
+
+
+def test_cancelled_async_upload_leaves_no_spool_file(
+    emu: Emulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    ids = (str(n) for n in range(1, 3_000_000))  # an iterable: written to a spool file first
+
+    async def scenario() -> None:
+        async with xc.AsyncComplianceClient(bearer_token=emu.token, base_url=emu.base_url) as client:
+            job = await client.create_job("tweets")
+            upload = asyncio.ensure_future(client.upload_ids(job, ids))
+            while not list(tmp_path.glob("x-compliance-upload-*")):
+                await asyncio.sleep(0.01)
+            upload.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await upload
+        for _ in range(500):  # the worker thread finishes its file, then it is removed
+            if not list(tmp_path.iterdir()):
+                return
+            await asyncio.sleep(0.02)
+
+    asyncio.run(scenario())
+
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_async_results_closed_early_release_their_stream(emu: Emulator) -> None:
+    import contextlib
+
+    async def scenario() -> tuple[str, int]:
+        async with xc.AsyncComplianceClient(bearer_token=emu.token, base_url=emu.base_url) as client:
+            job = await client.run_job("tweets", IDS)
+            async with contextlib.aclosing(client.iter_results(job)) as results:
+                first = await anext(results)
+            again = [r.id async for r in client.iter_results(job)]  # the client still works
+            return first.id, len(again)
+
+    first, count = asyncio.run(scenario())
+
+    expected = expected_results(IDS, "tweets")
+    assert first == next(iter(expected))
+    assert count == len(expected)

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+from attrs import fields as _attrs_fields
 
 from ..types import UNSET, Unset
 
@@ -14,6 +16,11 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="ComplianceJobResponse")
+
+# x-compliance: signed storage URLs carry their credential in the query; repr() never shows it.
+_SIGNED_URL_SECRET = re.compile(
+    r"((?:X-Goog-Signature|upload_id)=)[^&\s'\"]+", re.IGNORECASE
+)
 
 
 @_attrs_define
@@ -82,6 +89,12 @@ class ComplianceJobResponse:
 
         compliance_job_response.additional_properties = d
         return compliance_job_response
+
+    def __repr__(self) -> str:
+        shown = ", ".join(
+            f"{f.name}={getattr(self, f.name)!r}" for f in _attrs_fields(type(self))
+        )
+        return _SIGNED_URL_SECRET.sub(r"\1***", f"{type(self).__name__}({shown})")
 
     @property
     def additional_keys(self) -> list[str]:

@@ -1,17 +1,24 @@
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+from attrs import fields as _attrs_fields
 
 from ..models.result_action import ResultAction
 from ..models.result_reason import ResultReason
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ComplianceResult")
+
+# x-compliance: signed storage URLs carry their credential in the query; repr() never shows it.
+_SIGNED_URL_SECRET = re.compile(
+    r"((?:X-Goog-Signature|upload_id)=)[^&\s'\"]+", re.IGNORECASE
+)
 
 
 @_attrs_define
@@ -111,6 +118,12 @@ class ComplianceResult:
 
         compliance_result.additional_properties = d
         return compliance_result
+
+    def __repr__(self) -> str:
+        shown = ", ".join(
+            f"{f.name}={getattr(self, f.name)!r}" for f in _attrs_fields(type(self))
+        )
+        return _SIGNED_URL_SECRET.sub(r"\1***", f"{type(self).__name__}({shown})")
 
     @property
     def additional_keys(self) -> list[str]:

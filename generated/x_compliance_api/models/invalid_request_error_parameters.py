@@ -1,12 +1,19 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+from attrs import fields as _attrs_fields
 
 T = TypeVar("T", bound="InvalidRequestErrorParameters")
+
+# x-compliance: signed storage URLs carry their credential in the query; repr() never shows it.
+_SIGNED_URL_SECRET = re.compile(
+    r"((?:X-Goog-Signature|upload_id)=)[^&\s'\"]+", re.IGNORECASE
+)
 
 
 @_attrs_define
@@ -36,6 +43,12 @@ class InvalidRequestErrorParameters:
 
         invalid_request_error_parameters.additional_properties = additional_properties
         return invalid_request_error_parameters
+
+    def __repr__(self) -> str:
+        shown = ", ".join(
+            f"{f.name}={getattr(self, f.name)!r}" for f in _attrs_fields(type(self))
+        )
+        return _SIGNED_URL_SECRET.sub(r"\1***", f"{type(self).__name__}({shown})")
 
     @property
     def additional_keys(self) -> list[str]:

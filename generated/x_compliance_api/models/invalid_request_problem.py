@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+from attrs import fields as _attrs_fields
 
 from ..types import UNSET, Unset
 
@@ -13,6 +15,11 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="InvalidRequestProblem")
+
+# x-compliance: signed storage URLs carry their credential in the query; repr() never shows it.
+_SIGNED_URL_SECRET = re.compile(
+    r"((?:X-Goog-Signature|upload_id)=)[^&\s'\"]+", re.IGNORECASE
+)
 
 
 @_attrs_define
@@ -135,6 +142,12 @@ class InvalidRequestProblem:
 
         invalid_request_problem.additional_properties = d
         return invalid_request_problem
+
+    def __repr__(self) -> str:
+        shown = ", ".join(
+            f"{f.name}={getattr(self, f.name)!r}" for f in _attrs_fields(type(self))
+        )
+        return _SIGNED_URL_SECRET.sub(r"\1***", f"{type(self).__name__}({shown})")
 
     @property
     def additional_keys(self) -> list[str]:

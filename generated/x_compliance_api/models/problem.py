@@ -1,14 +1,21 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+from attrs import fields as _attrs_fields
 
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Problem")
+
+# x-compliance: signed storage URLs carry their credential in the query; repr() never shows it.
+_SIGNED_URL_SECRET = re.compile(
+    r"((?:X-Goog-Signature|upload_id)=)[^&\s'\"]+", re.IGNORECASE
+)
 
 
 @_attrs_define
@@ -119,6 +126,12 @@ class Problem:
 
         problem.additional_properties = d
         return problem
+
+    def __repr__(self) -> str:
+        shown = ", ".join(
+            f"{f.name}={getattr(self, f.name)!r}" for f in _attrs_fields(type(self))
+        )
+        return _SIGNED_URL_SECRET.sub(r"\1***", f"{type(self).__name__}({shown})")
 
     @property
     def additional_keys(self) -> list[str]:
