@@ -8,7 +8,7 @@ GEN_BIN := $(GEN_VENV)/bin
 # The generator's inputs: a change to any of them must be followed by `make generate`.
 GEN_INPUTS := spec/compliance.yaml spec/generator-config.yaml $(wildcard overrides/templates/*.jinja)
 
-.PHONY: test generate check-generated lint spec-check venv clean
+.PHONY: test generate check-generated lint spec-check venv clean bench bench-quick
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,6 +17,11 @@ $(BIN)/.installed: pyproject.toml
 	touch $@
 
 venv: $(BIN)/.installed
+
+# The bench extra: the peers measured beside x-compliance (tweepy, xdk, twarc) and a profiler.
+$(BIN)/.bench-installed: $(BIN)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	touch $@
 
 $(GEN_BIN)/.installed: spec/generator-requirements.txt
 	test -x $(GEN_BIN)/python || $(PYTHON) -m venv $(GEN_VENV)
@@ -53,6 +58,13 @@ spec-check: $(BIN)/.installed
 
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest
+
+# Not part of `make test`: the full run takes minutes. ARGS passes options (ARGS="--only memory").
+bench: $(BIN)/.bench-installed
+	$(BIN)/python tests/benchmarks/bench.py $(ARGS)
+
+bench-quick: $(BIN)/.installed
+	$(BIN)/python tests/benchmarks/bench.py --quick $(ARGS)
 
 clean:
 	rm -rf $(VENV) $(GEN_VENV) .scratch
