@@ -5,7 +5,8 @@ skipped; spaces and CR around an ID tolerated and removed) before anything is se
 raises ``ValueError`` naming its line number and storage never sees a byte of a bad upload. A file
 that is already clean is sent as it is; anything else is first written clean to a temporary spool
 file. Either way the upload has a known size: a plain ``PUT`` with ``Content-Length``, or Cloud
-Storage's resumable protocol in chunks.
+Storage's resumable protocol in chunks. The check of a clean block runs at memory speed (see
+``_clean_lines``), so reading the file twice costs little beside sending it.
 
 Downloads: a ``GET`` of the signed URL with ``Accept-Encoding: identity`` (so byte offsets are the
 file's own); after a dropped or short answer, the next ``GET`` asks ``Range: bytes=N-`` from the
@@ -47,7 +48,10 @@ Progress = Callable[[int, int | None], None]
 """Called with (done, total or None) as bytes move."""
 
 _ID = re.compile(rb"[0-9]{1,19}")
-_CLEAN_BLOCK = re.compile(rb"(?:[0-9]{1,19}\n)*")
+_DIGITS = b"0123456789"
+# A block's shape: each digit becomes "0", a newline stays, anything else becomes "x".
+_SHAPE = bytes(0x30 if 0x30 <= b <= 0x39 else b if b == 0x0A else 0x78 for b in range(256))
+_TOO_LONG = b"0" * 20
 _STORAGE_CODE = re.compile(rb"<Code>([^<]{1,100})</Code>")
 _STORAGE_MESSAGE = re.compile(rb"<Message>([^<]{1,300})</Message>")
 _CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
@@ -160,7 +164,7 @@ def _stream_blocks(file: IO[bytes]) -> Iterator[bytes]:
 def _check_blocks(blocks: Iterable[bytes], spool: IO[bytes] | None) -> tuple[int, int]:
     """(IDs, clean bytes) of the lines in ``blocks``, each checked; writes clean lines to ``spool``.
 
-    Clean blocks (only "digits\\n" lines) are checked by one C-speed regex match; only blocks with
+    Clean blocks (only "digits\\n" lines) are checked whole by ``_clean_lines``; only blocks with
     something else in them (CRLF, blanks, spaces, a bad line) are looked at line by line.
     """
     count = size = line_number = 0
@@ -170,8 +174,8 @@ def _check_blocks(blocks: Iterable[bytes], spool: IO[bytes] | None) -> tuple[int
         end = data.rfind(b"\n") + 1
         partial = data[end:]
         whole = data[:end]
-        if _CLEAN_BLOCK.fullmatch(whole):
-            lines = whole.count(b"\n")
+        lines = _clean_lines(whole)
+        if lines is not None:
             count += lines
             line_number += lines
             size += len(whole)
@@ -188,6 +192,27 @@ def _check_blocks(blocks: Iterable[bytes], spool: IO[bytes] | None) -> tuple[int
         count += written > 0
         size += written
     return count, size
+
+
+def _clean_lines(block: bytes) -> int | None:
+    """How many lines ``block`` (whole lines) holds when each is 1-19 digits; None when one is not.
+
+    A regular expression looks at every byte in Python's regex engine (about 300 MB/s); these are
+    bytes methods running in C at memory speed. IDs of one width, the usual file (X's post IDs have
+    19 digits), take two passes: a strided slice finds a newline after every WIDTH digits, and
+    deleting the digits must leave those newlines and no others. Any other block is mapped to its
+    shape, where a character that is not a digit, an empty line, or 20 digits in a row is a
+    substring search.
+    """
+    width = block.find(b"\n")
+    if 1 <= width <= 19 and len(block) % (width + 1) == 0:
+        newlines = b"\n" * (len(block) // (width + 1))
+        if block[width :: width + 1] == newlines and block.translate(None, _DIGITS) == newlines:
+            return len(newlines)
+    shape = block.translate(_SHAPE)
+    if b"x" in shape or b"\n\n" in shape or _TOO_LONG in shape or shape.startswith(b"\n"):
+        return None
+    return shape.count(b"\n")
 
 
 def _check_line(line: bytes, number: int, spool: IO[bytes] | None) -> int:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+import random
+import re
 from pathlib import Path
 
 import pytest
 
 from x_compliance import _constants
-from x_compliance._transfer import prepare_upload
+from x_compliance._transfer import _clean_lines, prepare_upload
 
 
 def test_clean_file_is_sent_as_it_is(tmp_path: Path) -> None:
@@ -118,3 +120,20 @@ def test_failed_spool_leaves_no_temporary_file(tmp_path: Path, monkeypatch: pyte
         prepare_upload(["1", "bad"])
 
     assert list(tmp_path.iterdir()) == []
+
+
+def test_clean_block_check_agrees_with_the_line_rule() -> None:
+    # _clean_lines takes shortcuts (a strided slice, substring searches on the block's shape); it
+    # must say "clean" exactly when every line is 1-19 digits, for one width and for mixed widths.
+    rule = re.compile(rb"(?:[0-9]{1,19}\n)*")
+    pieces = [b"7", b"42", b"1" * 18, b"9" * 19, b"1" * 20, b"", b" 5", b"5\r", b"12a", b"\xff"]
+    generator = random.Random(7)
+    blocks = [b"".join(piece + b"\n" for piece in [b"1" * 19] * 500)]
+    for _ in range(3000):
+        width = generator.choice([1, 3, 19])
+        lines = [generator.choice(pieces) if generator.random() < 0.02 else b"8" * width for _ in range(40)]
+        blocks.append(b"".join(line + b"\n" for line in lines))
+
+    for block in blocks:
+        expected = block.count(b"\n") if rule.fullmatch(block) else None
+        assert _clean_lines(block) == expected, block
