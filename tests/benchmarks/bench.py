@@ -29,6 +29,7 @@ import argparse
 import asyncio
 import concurrent.futures
 import contextlib
+import importlib.util
 import json
 import statistics
 import subprocess
@@ -60,11 +61,13 @@ IMPORT_GOAL = Goal(1.5, at_most=True)
 
 @dataclass(frozen=True)
 class Sizes:
-    rounds: int
-    """Rounds of each interleaved case."""
+    call_rounds: int
     get_calls: int
     list_calls: int
-    """Calls per round: enough that a round lasts about a tenth of a second."""
+    """Rounds of the per-call cases, and calls per round: many short rounds, so that each ratio
+    compares contenders run within a few hundredths of a second of each other."""
+    rounds: int
+    """Rounds of each transfer case."""
     results: int
     """Lines of the results file for the throughput cases."""
     ids: int
@@ -77,9 +80,10 @@ class Sizes:
 
 
 FULL = Sizes(
-    rounds=7,
-    get_calls=500,
-    list_calls=60,
+    call_rounds=41,
+    get_calls=50,
+    list_calls=8,
+    rounds=5,
     results=1_000_000,
     ids=10_000_000,
     memory=(1_000_000, 5_000_000),
@@ -88,9 +92,10 @@ FULL = Sizes(
     emulator_upload_bytes=1_000_000_000,
 )
 QUICK = Sizes(
+    call_rounds=5,
+    get_calls=20,
+    list_calls=4,
     rounds=3,
-    get_calls=30,
-    list_calls=5,
     results=20_000,
     ids=100_000,
     memory=(20_000, 100_000),
@@ -136,19 +141,20 @@ def write_results(path: Path, count: int) -> None:
             file.write("".join(lines).encode())
 
 
-def results_name(lines: int) -> str:
-    return f"results-{lines}.jsonl"
+def results_file(data: Path, lines: int) -> Path:
+    """The results file of ``lines`` lines in ``data``, written on first use."""
+    path = data / f"results-{lines}.jsonl"
+    if not path.exists():
+        write_results(path, lines)
+    return path
 
 
-def ids_name(count: int) -> str:
-    return f"ids-{count}.txt"
-
-
-def write_data(folder: Path, sizes: Sizes) -> None:
-    for lines in {sizes.results, *sizes.memory}:
-        write_results(folder / results_name(lines), lines)
-    for count in {sizes.ids, *sizes.memory, sizes.run_job_ids, sizes.emulator_upload_bytes // 20}:
-        write_ids(folder / ids_name(count), count)
+def ids_file(data: Path, count: int) -> Path:
+    """The upload file of ``count`` IDs in ``data``, written on first use."""
+    path = data / f"ids-{count}.txt"
+    if not path.exists():
+        write_ids(path, count)
+    return path
 
 
 def job_for(base_url: str, name: str) -> Any:
@@ -277,7 +283,7 @@ def per_call(report: Report, base_url: str, data: Path, sizes: Sizes, peers: lis
         blocks |= {peer: repeat(calls[case], times) for peer, calls in peer_calls.items()}
         for block in blocks.values():  # warm up: connections open, caches filled
             block()
-        seconds = m.interleave(blocks, sizes.rounds)
+        seconds = m.interleave(blocks, sizes.call_rounds)
         base = seconds.pop("bare httpx")
         for contender, mine in seconds.items():
             goal = PER_CALL_GOAL if contender == "x-compliance" else None
@@ -303,7 +309,7 @@ def per_call(report: Report, base_url: str, data: Path, sizes: Sizes, peers: lis
             }
             for block in blocks.values():
                 block()
-            seconds = m.interleave(blocks, sizes.rounds)
+            seconds = m.interleave(blocks, sizes.call_rounds)
             paired = Paired(seconds["x-compliance"], seconds["bare httpx"])
             report.add(m.time_figure(f"{case} (async)", "x-compliance", paired, times, PER_CALL_GOAL))
             for peer in peers:
@@ -325,10 +331,11 @@ def transfers(report: Report, base_url: str, data: Path, sizes: Sizes, peers: li
 
     bare = httpx.Client()
     ours = xc.ComplianceClient(bearer_token=TOKEN, base_url=base_url)
-    results = job_for(base_url, results_name(sizes.results))
-    results_bytes = (data / results_name(sizes.results)).stat().st_size
-    ids_path = data / ids_name(sizes.ids)
-    upload = job_for(base_url, ids_name(sizes.ids))
+    results_path = results_file(data, sizes.results)
+    results = job_for(base_url, results_path.name)
+    results_bytes = results_path.stat().st_size
+    ids_path = ids_file(data, sizes.ids)
+    upload = job_for(base_url, ids_path.name)
     out = data / "downloaded"
 
     def ours_iter() -> None:
@@ -377,6 +384,8 @@ def transfers(report: Report, base_url: str, data: Path, sizes: Sizes, peers: li
 def memory(report: Report, base_url: str, data: Path, sizes: Sizes, peers: list[str]) -> None:
     """Peak RSS of each transfer, in a fresh process, at the small and the large size."""
     small, large = sizes.memory
+    for size in (small, large):  # written here, so that no child pays for it
+        results_file(data, size), ids_file(data, size)
     runs = [
         (case, contender, size)
         for case in ("iter_results", "download_results", "upload_ids")
@@ -426,14 +435,15 @@ def emulator(report: Report, base_url: str, data: Path, sizes: Sizes, peers: lis
             f"{sizes.emulator_upload_bytes / 1e9:g} GB",
         ),
     ]
+    available = importlib.util.find_spec("x_compliance.emulator") is not None
     for case, args, size in cases:
-        child = m.run_child(args, CHILD_TIMEOUT)
-        if "skipped" in child:
-            print(f"  {case}: skipped: {child['skipped']}", file=sys.stderr)
+        if not available:
             report.add(
-                m.Figure(f"{case}, {size}", "x-compliance", "", "", note=f"skipped: {child['skipped']}")
+                m.Figure(f"{case}, {size}", "x-compliance", "", "", note="skipped: emulator not available")
             )
             continue
+        ids_file(data, int(args[-1]))
+        child = m.run_child(args, CHILD_TIMEOUT)
         report.add(
             m.Figure(
                 f"{case}, {size}",
@@ -496,7 +506,7 @@ def child(args: list[str]) -> dict[str, Any]:
             import x_compliance as xc
 
             client = xc.ComplianceClient(bearer_token=TOKEN, base_url=base_url, http_client=http)
-        name = ids_name(count) if case == "upload_ids" else results_name(count)
+        name = (ids_file(data, count) if case == "upload_ids" else results_file(data, count)).name
         job = job_for(base_url, name) if contender == "x-compliance" else None
         url = f"{base_url}/{'upload' if case == 'upload_ids' else 'download'}/{name}"
         out = data / f"downloaded-{contender.replace(' ', '-')}-{count}"
@@ -514,14 +524,11 @@ def child(args: list[str]) -> dict[str, Any]:
             bare_upload(http, url, data / name)
         out.unlink(missing_ok=True)
     elif kind in ("run_job", "emulator_upload"):
-        try:
-            from x_compliance.emulator import Emulator
-        except ImportError:
-            return {"skipped": "emulator not available"}
         import x_compliance as xc
+        from x_compliance.emulator import Emulator
 
         folder, size = args[1:]
-        source = Path(folder) / ids_name(int(size))
+        source = ids_file(Path(folder), int(size))
         with Emulator(token=TOKEN, processing_seconds=0.0) as emu:
             client = xc.ComplianceClient(bearer_token=emu.token, base_url=emu.base_url)
             if kind == "run_job":
@@ -560,8 +567,6 @@ def main(argv: list[str] | None = None) -> int:
     report = Report()
     with tempfile.TemporaryDirectory(prefix="x-compliance-bench-") as folder:
         data = Path(folder)
-        print("generating data...", file=sys.stderr, flush=True)
-        write_data(data, sizes)
         with local_server(data) as base_url:
             for name, section in SECTIONS.items():
                 if args.only and name not in args.only:
