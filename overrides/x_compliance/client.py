@@ -7,7 +7,6 @@ The two classes differ only in how they send and sleep.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import tempfile
@@ -394,12 +393,16 @@ class AsyncComplianceClient(_ClientCore):
         http_client: httpx.AsyncClient | None = None,
         *,
         retry_policy: RetryPolicy | None = None,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
     ) -> None:
+        # asyncio is imported here, not with the module: sync users need not pay for loading it.
+        import asyncio
+
         super().__init__(bearer_token, base_url, timeout, max_retries, retry_policy)
         self._owns_http = http_client is None
         self._http = http_client if http_client is not None else httpx.AsyncClient()
-        self._sleep = sleep
+        self._sleep = sleep if sleep is not None else asyncio.sleep
+        self._to_thread = asyncio.to_thread
 
     async def list_jobs(
         self, type: _api.JobTypeArg, status: _api.StatusArg | None = None
@@ -424,7 +427,7 @@ class AsyncComplianceClient(_ClientCore):
         """See ``ComplianceClient.upload_ids``. The source is checked in a worker thread."""
         job = await self._job(job)
         check_upload_window(job, utc_now())
-        prepared = await asyncio.to_thread(prepare_upload, source)
+        prepared = await self._to_thread(prepare_upload, source)
         with prepared:
             return await self._upload_prepared(job, prepared, progress)
 
@@ -475,7 +478,7 @@ class AsyncComplianceClient(_ClientCore):
         resumable: bool = False,
     ) -> ComplianceJob:
         """See ``ComplianceClient.run_job``."""
-        prepared = await asyncio.to_thread(prepare_upload, source)
+        prepared = await self._to_thread(prepare_upload, source)
         with prepared:
             job = await self.create_job(type, name, resumable)
             await self._upload_prepared(job, prepared, progress)
