@@ -99,6 +99,8 @@ class _ClientCore:
     def _exchange(self, call: _api.Call) -> tuple[Exchange, dict[str, Any]]:
         request = dict(call.request)
         request["url"] = self.base_url + request["url"]
+        if not request.get("params"):  # httpx copies and re-parses the URL for any params, even {}
+            request.pop("params", None)
         request["headers"] = {
             **request.get("headers", {}),
             "Authorization": f"Bearer {self._token}",

@@ -10,11 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from attrs import frozen
 
-__all__ = ["CREATE_JOB", "GET_JOB", "LIST_JOBS", "RateLimit", "RateLimits", "reset_from_headers"]
+__all__ = [
+    "CREATE_JOB",
+    "GET_JOB",
+    "LIST_JOBS",
+    "RateLimit",
+    "RateLimits",
+    "rate_limit_headers",
+    "reset_from_headers",
+]
 
 LIST_JOBS = "GET /2/compliance/jobs"
 GET_JOB = "GET /2/compliance/jobs/:id"
@@ -61,6 +69,19 @@ class RateLimits:
     def snapshot(self) -> dict[str, RateLimit]:
         with self._lock:
             return dict(self._by_endpoint)
+
+
+def rate_limit_headers(raw: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:
+    """The ``x-rate-limit-*`` headers among an answer's raw headers (``httpx.Headers.raw``).
+
+    One pass over the raw list: each ``httpx.Headers.get`` scans and decodes the whole list, and
+    this runs on every answer.
+    """
+    return {
+        name.lower().decode("latin-1"): value.decode("latin-1")
+        for name, value in raw
+        if name[:13].lower() == b"x-rate-limit-"
+    }
 
 
 def reset_from_headers(headers: Mapping[str, str], now: dt.datetime) -> dt.datetime | None:
