@@ -36,6 +36,10 @@ USER_AGENT = "x-compliance-python"
 TRANSFER_BLOCK = 1024 * 1024
 """Bytes read from disk per block when checking and sending uploads."""
 
+READ_AHEAD_BLOCKS = 4
+"""Blocks of a clean upload file read and checked ahead of the one being sent (memory: this many
+blocks at most)."""
+
 RESUMABLE_CHUNK = 8 * 1024 * 1024
 """Bytes per chunk of a resumable upload (Cloud Storage wants multiples of 256 KiB)."""
 

@@ -1,12 +1,17 @@
 """Moving IDs to storage and results back: the signed-URL side of a compliance job, without I/O.
 
-Uploads: the source is read once, in blocks, and every line checked (1-19 digits; blank lines
-skipped; spaces and CR around an ID tolerated and removed) before anything is sent, so a bad line
-raises ``ValueError`` naming its line number and storage never sees a byte of a bad upload. A file
-that is already clean is sent as it is; anything else is first written clean to a temporary spool
-file. Either way the upload has a known size: a plain ``PUT`` with ``Content-Length``, or Cloud
-Storage's resumable protocol in chunks. The check of a clean block runs at memory speed (see
-``_clean_lines``), so reading the file twice costs little beside sending it.
+Uploads: every line is checked (1-19 digits; blank lines skipped; spaces and CR around an ID
+tolerated and removed), and a bad line raises ``ValueError`` naming its line number while storage
+keeps nothing. A file that is already clean (the usual case) is checked as it is sent: a reader
+thread checks blocks a few ahead of the one on the wire (``checked_blocks``), the ``PUT`` carries
+the file's size as ``Content-Length``, and a bad line stops the body before its last byte, so
+storage holds an incomplete upload and discards it. Checking first and then sending would read
+every byte twice in a row; this way checking overlaps sending. A line that is valid but not clean
+(CR, spaces, a blank line) stops the body the same way, and the upload starts again from a cleaned
+spool. Iterables, file objects and resumable jobs are checked whole before a byte is sent
+(``prepare_upload``): anything not clean is first written clean to a temporary spool file. Either
+way the upload has a known size: a plain ``PUT`` with ``Content-Length``, or Cloud Storage's
+resumable protocol in chunks. Clean blocks are checked at memory speed (see ``_clean_lines``).
 
 Downloads: a ``GET`` of the signed URL with ``Accept-Encoding: identity`` (so byte offsets are the
 file's own); after a dropped or short answer, the next ``GET`` asks ``Range: bytes=N-`` from the
@@ -17,10 +22,13 @@ The classes here decide; the clients' drivers (``client.py``) do the I/O, sync o
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
+import queue
 import re
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -106,19 +114,117 @@ class PreparedUpload:
         self.close()
 
 
+class NotClean(Exception):
+    """A file whose IDs are valid but not sent as they are (CR, spaces, blank lines): clean it."""
+
+
+@define(eq=False)
+class CheckedFile:
+    """A clean file sent while it is checked: ``size`` bytes; ``count`` IDs, once all were checked."""
+
+    path: Path
+    size: int
+    count: int = 0
+
+    @classmethod
+    def open(cls, path: Path) -> CheckedFile:
+        size = path.stat().st_size
+        if size == 0:  # an empty PUT cannot be cut short: storage would keep an empty file
+            raise ValueError("the source holds no IDs: nothing to upload")
+        return cls(path, size)
+
+    def blocks(self, progress: Progress | None = None) -> Iterator[bytes]:
+        """The file's bytes in blocks, each yielded once its lines passed and the last one once the
+        whole file did: ``ValueError`` at a bad line, ``NotClean`` at a line to clean first."""
+        sent = 0
+        for block in read_ahead(self._checked(), c.READ_AHEAD_BLOCKS):
+            sent += len(block)
+            yield block
+            if progress is not None:
+                progress(sent, self.size)
+
+    def _checked(self) -> Iterator[bytes]:
+        """Runs in the read-ahead thread."""
+        self.count = line_number = done = 0
+        partial = b""
+        with self.path.open("rb") as file:
+            while done < self.size:
+                block = file.read(min(c.TRANSFER_BLOCK, self.size - done))
+                if not block:
+                    raise UploadError(
+                        f"the upload file shrank while it was being sent ({done} of {self.size} bytes)"
+                    )
+                done += len(block)
+                data = partial + block if partial else block
+                end = data.rfind(b"\n") + 1
+                partial, whole = data[end:], data[:end]
+                lines = _clean_lines(whole)
+                if lines is None:
+                    for line in whole[:-1].split(b"\n"):
+                        line_number += 1
+                        _check_line(line, line_number, None)  # ValueError at a bad line
+                    raise NotClean("a line needs cleaning (CR, spaces or a blank line)")
+                line_number += lines
+                self.count += lines
+                if done == self.size and partial:  # a last line without its newline
+                    _check_line(partial, line_number + 1, None)
+                    raise NotClean("the last line has no newline")
+                yield block
+
+
+def read_ahead(items: Iterator[bytes], depth: int) -> Iterator[bytes]:
+    """``items``, produced by a thread at most ``depth`` ahead of the consumer.
+
+    The thread reads and checks the next blocks while the consumer sends this one (sending a
+    block over a socket releases the GIL). An exception in the thread is raised to the consumer
+    when it reaches it; a consumer that stops early stops the thread.
+    """
+    ahead: queue.Queue[bytes | BaseException | None] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                while not stop.is_set():
+                    try:
+                        ahead.put(item, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            ahead.put(None)
+        except BaseException as error:  # handed to the consumer, which raises it
+            ahead.put(error)
+
+    worker = threading.Thread(target=produce, name="x-compliance-read-ahead", daemon=True)
+    worker.start()
+    try:
+        while (item := ahead.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while worker.is_alive():  # make room, so that a put waiting on a full queue returns
+            with contextlib.suppress(queue.Empty):
+                ahead.get(timeout=0.1)
+        worker.join()
+
+
 def prepare_upload(source: Source) -> PreparedUpload:
     """Check every line of ``source`` and return it ready to send; ``ValueError`` on a bad line."""
     if isinstance(source, str | os.PathLike):
         path = Path(source)
-        count, clean_size = _check_blocks(_file_blocks(path), spool=None)
-        if clean_size == path.stat().st_size:
-            return _non_empty(PreparedUpload(path, clean_size, count))
+        count, size, untouched = _check_blocks(_file_blocks(path), spool=None)
+        if untouched:
+            return _non_empty(PreparedUpload(path, size, count))
         with _spool() as (spool, spool_path):
-            count, size = _check_blocks(_file_blocks(path), spool=spool)
+            count, size, _ = _check_blocks(_file_blocks(path), spool=spool)
         return _non_empty(PreparedUpload(spool_path, size, count, temporary=True))
     if hasattr(source, "read"):
         with _spool() as (spool, spool_path):
-            count, size = _check_blocks(_stream_blocks(source), spool=spool)  # type: ignore[arg-type]
+            count, size, _ = _check_blocks(_stream_blocks(source), spool=spool)  # type: ignore[arg-type]
         return _non_empty(PreparedUpload(spool_path, size, count, temporary=True))
     if isinstance(source, bytes | bytearray):
         raise TypeError("pass IDs as a path, an iterable of IDs or a binary file object, not bytes")
@@ -161,14 +267,16 @@ def _stream_blocks(file: IO[bytes]) -> Iterator[bytes]:
         yield block
 
 
-def _check_blocks(blocks: Iterable[bytes], spool: IO[bytes] | None) -> tuple[int, int]:
-    """(IDs, clean bytes) of the lines in ``blocks``, each checked; writes clean lines to ``spool``.
+def _check_blocks(blocks: Iterable[bytes], spool: IO[bytes] | None) -> tuple[int, int, bool]:
+    """(IDs, clean bytes, already clean) of the lines in ``blocks``, each checked; writes clean
+    lines to ``spool``. Already clean: every line was "digits\\n", so the source can be sent as it is.
 
     Clean blocks (only "digits\\n" lines) are checked whole by ``_clean_lines``; only blocks with
     something else in them (CRLF, blanks, spaces, a bad line) are looked at line by line.
     """
     count = size = line_number = 0
     partial = b""
+    untouched = True
     for block in blocks:
         data = partial + block if partial else block
         end = data.rfind(b"\n") + 1
@@ -182,16 +290,18 @@ def _check_blocks(blocks: Iterable[bytes], spool: IO[bytes] | None) -> tuple[int
             if spool is not None:
                 spool.write(whole)
             continue
+        untouched = False
         for line in whole[:-1].split(b"\n"):
             line_number += 1
             written = _check_line(line, line_number, spool)
             count += written > 0
             size += written
     if partial:
+        untouched = False
         written = _check_line(partial, line_number + 1, spool)
         count += written > 0
         size += written
-    return count, size
+    return count, size, untouched
 
 
 def _clean_lines(block: bytes) -> int | None:
@@ -265,11 +375,11 @@ def check_upload_window(job: ComplianceJob, now: dt.datetime) -> None:
         )
 
 
-def plain_upload_request(job: ComplianceJob, prepared: PreparedUpload) -> dict[str, Any]:
+def plain_upload_request(job: ComplianceJob, upload: PreparedUpload | CheckedFile) -> dict[str, Any]:
     return {
         "method": "PUT",
         "url": job.upload_url,
-        "headers": {"Content-Type": "text/plain", "Content-Length": str(prepared.size)},
+        "headers": {"Content-Type": "text/plain", "Content-Length": str(upload.size)},
     }
 
 

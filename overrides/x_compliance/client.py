@@ -24,7 +24,9 @@ from x_compliance import _constants as c
 from x_compliance._http import Exchange, utc_now
 from x_compliance._retry import RetryPolicy
 from x_compliance._transfer import (
+    CheckedFile,
     Download,
+    NotClean,
     PreparedUpload,
     Progress,
     ResumableUpload,
@@ -189,8 +191,10 @@ class ComplianceClient(_ClientCore):
         """Send the IDs in ``source`` to ``job``'s upload URL; returns how many were sent.
 
         ``source`` is a path, an iterable of str/int IDs, or a binary file object. Every line is
-        checked first (1-19 digits; blank lines skipped): a bad one raises ``ValueError`` naming its
-        line number, before a byte is sent. Memory does not grow with the number of IDs.
+        checked (1-19 digits; blank lines skipped): a bad one raises ``ValueError`` naming its line
+        number, and storage keeps nothing. A clean file is checked while it is sent, and a bad line
+        cuts the body short of its ``Content-Length``, which storage discards; any other source is
+        checked whole before a byte is sent. Memory does not grow with the number of IDs.
         ``progress(bytes_sent, total_bytes)`` is called as the upload goes. Jobs created with
         ``resumable=True`` upload in chunks and resume after a dropped connection.
         Raises ``UploadExpiredError`` when the upload window has passed, ``UploadError`` when storage
@@ -198,6 +202,11 @@ class ComplianceClient(_ClientCore):
         """
         job = self._job(job)
         check_upload_window(job, utc_now())
+        if isinstance(source, str | os.PathLike) and job.resumable is not True:
+            try:
+                return self._upload_checking(job, CheckedFile.open(Path(source)), progress)
+            except NotClean:
+                pass  # storage got a body cut short and kept nothing: send a cleaned copy instead
         with prepare_upload(source) as prepared:
             return self._upload_prepared(job, prepared, progress)
 
@@ -278,12 +287,21 @@ class ComplianceClient(_ClientCore):
         if job.resumable is True:
             self._upload_resumable(job, prepared, progress)
         else:
-            request = plain_upload_request(job, prepared)
-            response = self._send_storage(request, body=lambda: prepared.chunks(progress=progress))
-            if not response.is_success:
-                raise storage_error(response, UploadError, "taking the upload")
+            self._upload_plain(job, prepared, lambda: prepared.chunks(progress=progress))
         logger.info("uploaded %d IDs (%d bytes) to job %s", prepared.count, prepared.size, job.id)
         return prepared.count
+
+    def _upload_checking(self, job: ComplianceJob, checked: CheckedFile, progress: Progress | None) -> int:
+        self._upload_plain(job, checked, lambda: checked.blocks(progress))
+        logger.info("uploaded %d IDs (%d bytes) to job %s", checked.count, checked.size, job.id)
+        return checked.count
+
+    def _upload_plain(
+        self, job: ComplianceJob, upload: PreparedUpload | CheckedFile, body: Callable[[], Iterator[bytes]]
+    ) -> None:
+        response = self._send_storage(plain_upload_request(job, upload), body=body)
+        if not response.is_success:
+            raise storage_error(response, UploadError, "taking the upload")
 
     def _upload_resumable(
         self, job: ComplianceJob, prepared: PreparedUpload, progress: Progress | None
@@ -429,6 +447,11 @@ class AsyncComplianceClient(_ClientCore):
         """See ``ComplianceClient.upload_ids``. The source is checked in a worker thread."""
         job = await self._job(job)
         check_upload_window(job, utc_now())
+        if isinstance(source, str | os.PathLike) and job.resumable is not True:
+            try:
+                return await self._upload_checking(job, CheckedFile.open(Path(source)), progress)
+            except NotClean:
+                pass  # storage got a body cut short and kept nothing: send a cleaned copy instead
         prepared = await self._to_thread(prepare_upload, source)
         with prepared:
             return await self._upload_prepared(job, prepared, progress)
@@ -495,14 +518,26 @@ class AsyncComplianceClient(_ClientCore):
         if job.resumable is True:
             await self._upload_resumable(job, prepared, progress)
         else:
-            request = plain_upload_request(job, prepared)
-            response = await self._send_storage(
-                request, body=lambda: _aiter(prepared.chunks(progress=progress))
-            )
-            if not response.is_success:
-                raise storage_error(response, UploadError, "taking the upload")
+            await self._upload_plain(job, prepared, lambda: _aiter(prepared.chunks(progress=progress)))
         logger.info("uploaded %d IDs (%d bytes) to job %s", prepared.count, prepared.size, job.id)
         return prepared.count
+
+    async def _upload_checking(
+        self, job: ComplianceJob, checked: CheckedFile, progress: Progress | None
+    ) -> int:
+        await self._upload_plain(job, checked, lambda: _aiter(checked.blocks(progress)))
+        logger.info("uploaded %d IDs (%d bytes) to job %s", checked.count, checked.size, job.id)
+        return checked.count
+
+    async def _upload_plain(
+        self,
+        job: ComplianceJob,
+        upload: PreparedUpload | CheckedFile,
+        body: Callable[[], AsyncIterator[bytes]],
+    ) -> None:
+        response = await self._send_storage(plain_upload_request(job, upload), body=body)
+        if not response.is_success:
+            raise storage_error(response, UploadError, "taking the upload")
 
     async def _upload_resumable(
         self, job: ComplianceJob, prepared: PreparedUpload, progress: Progress | None

@@ -137,3 +137,14 @@ def test_clean_block_check_agrees_with_the_line_rule() -> None:
     for block in blocks:
         expected = block.count(b"\n") if rule.fullmatch(block) else None
         assert _clean_lines(block) == expected, block
+
+
+def test_untidy_file_of_the_clean_size_is_still_cleaned(tmp_path: Path) -> None:
+    # A blank line and a missing final newline cancel out in size: sending the file as it is
+    # would pass storage a blank line and an unterminated one.
+    path = tmp_path / "ids.txt"
+    path.write_bytes(b"1\n2\n\n3")
+
+    with prepare_upload(path) as prepared:
+        assert prepared.temporary
+        assert prepared.path.read_bytes() == b"1\n2\n3\n"
