@@ -3,8 +3,10 @@
 A figure is ours beside a baseline taken in the same run. Rounds alternate the contenders (the
 order rotates each round, so that none always runs on a warm or a cold machine); each figure is the
 median over rounds, and the ratio is the median of the per-round ratios (ours / baseline for times,
-so lower is better; ours / baseline for rates, so higher is better). Its noise is the interquartile
-range of those per-round ratios: a goal counts as missed only when the ratio is beyond it by more.
+so lower is better; ours / baseline for rates, so higher is better). Its noise is how far that
+median could be off, from the spread of the rounds: 1.57 x their interquartile range / sqrt(rounds),
+the half-width of a box plot's notch (about a 95% confidence interval for the median). A goal counts
+as missed only when the ratio is beyond it by more than that.
 """
 
 from __future__ import annotations
@@ -43,6 +45,12 @@ def interleave(blocks: dict[str, Block], rounds: int) -> dict[str, list[float]]:
         for name in names[turn % len(names) :] + names[: turn % len(names)]:
             seconds[name].append(blocks[name]())
     return seconds
+
+
+def paired(contender: Block, baseline: Block, rounds: int) -> Paired:
+    """``contender`` and ``baseline`` run back to back, ``rounds`` times, taking turns going first."""
+    seconds = interleave({"contender": contender, "baseline": baseline}, rounds)
+    return Paired(seconds["contender"], seconds["baseline"])
 
 
 @dataclass(frozen=True)
@@ -105,15 +113,15 @@ class Paired:
 
     def ratio_and_noise(self, rate: bool) -> tuple[float, float]:
         ratios = self.ratios(rate)
-        return statistics.median(ratios), spread(ratios)
+        return statistics.median(ratios), median_noise(ratios)
 
 
-def spread(values: Sequence[float]) -> float:
-    """The interquartile range of ``values`` (0 for fewer than two)."""
+def median_noise(values: Sequence[float]) -> float:
+    """How far the median of ``values`` could be off: 1.57 x interquartile range / sqrt(n)."""
     if len(values) < 2:
         return 0.0
     q1, _, q3 = statistics.quantiles(values, n=4, method="inclusive")
-    return q3 - q1
+    return 1.57 * (q3 - q1) / len(values) ** 0.5
 
 
 def time_figure(case: str, contender: str, paired: Paired, calls: int, goal: Goal | None = None) -> Figure:

@@ -38,14 +38,16 @@ SIGNED = (
 
 
 def job(n: int) -> dict[str, Any]:
-    """A complete job shaped like the ones X sends (its URLs point at Cloud Storage, unused here)."""
-    job_id = str(1446017776678801409 + n)
+    """The n-th of a page of complete jobs shaped like the ones X sends: every job's id, URLs and
+    timestamps its own (its URLs point at Cloud Storage, unused here)."""
+    job_id = str(1446017776678801409 + n * 104729)
     storage = f"https://storage.googleapis.com/twttr-tweet-compliance/{job_id}"
+    day, minute = 1 + n % 28, n % 60
     return {
         "upload_url": f"{storage}/submission/1168916625673924610_{job_id}{SIGNED}",
-        "download_expires_at": "2099-10-14T07:41:18.000Z",
-        "created_at": "2021-10-07T07:41:18.000Z",
-        "upload_expires_at": "2099-10-07T07:56:18.000Z",
+        "download_expires_at": f"2099-11-{day:02d}T07:{minute:02d}:18.000Z",
+        "created_at": f"2021-10-{day:02d}T07:{minute:02d}:18.{n:03d}Z",
+        "upload_expires_at": f"2099-10-{day:02d}T07:{minute:02d}:18.000Z",
         "type": "tweets",
         "resumable": False,
         "download_url": f"{storage}/delivery/1168916625673924610_{job_id}{SIGNED}",

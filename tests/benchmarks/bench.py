@@ -7,7 +7,7 @@
 Every figure stands beside a baseline taken in the same run against the same local server (see
 ``_server.py``: its own process on 127.0.0.1, so its work is the same for every contender). Rounds
 alternate the contenders; figures are medians over rounds; a ratio is the median of the per-round
-ratios and its noise their interquartile range (see ``_measure.py``). What is measured:
+ratios, and its noise how far that median could be off (see ``_measure.py``). What is measured:
 
 - per call: ``get_job`` and ``list_jobs`` (a page of 100 jobs), sync and async, against a bare
   ``httpx.Client`` / ``httpx.AsyncClient`` GET and ``json.loads`` of the same body;
@@ -45,7 +45,7 @@ if __package__ in (None, ""):  # run as a script: make the repository's packages
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from tests.benchmarks import _measure as m
-from tests.benchmarks._measure import Goal, Paired, Report
+from tests.benchmarks._measure import Goal, Report
 
 TOKEN = "bench-token"
 JOB_ID = "1446017776678801409"
@@ -66,6 +66,8 @@ class Sizes:
     list_calls: int
     """Rounds of the per-call cases, and calls per round: many short rounds, so that each ratio
     compares contenders run within a few hundredths of a second of each other."""
+    peer_rounds: int
+    """Rounds of each peer's per-call and import cases (no goal hangs on them)."""
     rounds: int
     """Rounds of each transfer case."""
     results: int
@@ -83,11 +85,12 @@ FULL = Sizes(
     call_rounds=41,
     get_calls=50,
     list_calls=8,
+    peer_rounds=15,
     rounds=5,
     results=1_000_000,
     ids=10_000_000,
     memory=(1_000_000, 5_000_000),
-    import_rounds=9,
+    import_rounds=25,
     run_job_ids=5_000_000,
     emulator_upload_bytes=1_000_000_000,
 )
@@ -95,6 +98,7 @@ QUICK = Sizes(
     call_rounds=5,
     get_calls=20,
     list_calls=4,
+    peer_rounds=3,
     rounds=3,
     results=20_000,
     ids=100_000,
@@ -279,15 +283,14 @@ def per_call(report: Report, base_url: str, data: Path, sizes: Sizes, peers: lis
         ),
     }
     for case, (times, ours_call, bare_call) in sync_cases.items():
-        blocks = {"x-compliance": repeat(ours_call, times), "bare httpx": repeat(bare_call, times)}
-        blocks |= {peer: repeat(calls[case], times) for peer, calls in peer_calls.items()}
-        for block in blocks.values():  # warm up: connections open, caches filled
-            block()
-        seconds = m.interleave(blocks, sizes.call_rounds)
-        base = seconds.pop("bare httpx")
-        for contender, mine in seconds.items():
+        base = repeat(bare_call, times)
+        contenders = {"x-compliance": repeat(ours_call, times)}
+        contenders |= {peer: repeat(calls[case], times) for peer, calls in peer_calls.items()}
+        for contender, block in contenders.items():
+            block(), base()  # warm up: connections open, caches filled
+            rounds = sizes.call_rounds if contender == "x-compliance" else sizes.peer_rounds
             goal = PER_CALL_GOAL if contender == "x-compliance" else None
-            report.add(m.time_figure(f"{case} (sync)", contender, Paired(mine, base), times, goal))
+            report.add(m.time_figure(f"{case} (sync)", contender, m.paired(block, base, rounds), times, goal))
     ours.close()
     bare.close()
 
@@ -303,17 +306,12 @@ def per_call(report: Report, base_url: str, data: Path, sizes: Sizes, peers: lis
             ),
         }
         for case, (times, ours_call, bare_call) in async_cases.items():
-            blocks = {
-                "x-compliance": repeat_async(runner, ours_call, times),
-                "bare httpx": repeat_async(runner, bare_call, times),
-            }
-            for block in blocks.values():
-                block()
-            seconds = m.interleave(blocks, sizes.call_rounds)
-            paired = Paired(seconds["x-compliance"], seconds["bare httpx"])
+            block, base = repeat_async(runner, ours_call, times), repeat_async(runner, bare_call, times)
+            block(), base()
+            paired = m.paired(block, base, sizes.call_rounds)
             report.add(m.time_figure(f"{case} (async)", "x-compliance", paired, times, PER_CALL_GOAL))
-            for peer in peers:
-                report.add(m.Figure(f"{case} (async)", peer, "n/a", "", note="n/a: no async client here"))
+            if peers:
+                report.add(m.Figure(f"{case} (async)", ", ".join(peers), "n/a", "", note="no async client"))
         runner.run(aours.close())
         runner.run(abare.aclose())
 
@@ -372,11 +370,10 @@ def transfers(report: Report, base_url: str, data: Path, sizes: Sizes, peers: li
     ]
     for case, ours_block, bare_block, amount, unit, goal in cases:
         ours_block(), bare_block()  # warm up: the file in the page cache, the connection open
-        seconds = m.interleave({"x-compliance": ours_block, "bare httpx": bare_block}, sizes.rounds)
-        paired = Paired(seconds["x-compliance"], seconds["bare httpx"])
+        paired = m.paired(ours_block, bare_block, sizes.rounds)
         report.add(m.rate_figure(case, "x-compliance", paired, amount, unit, goal))
-        for peer in peers:
-            report.add(m.Figure(case, peer, "n/a", "", note="n/a: no such helper"))
+        if peers:
+            report.add(m.Figure(case, ", ".join(peers), "n/a", "", note="no such helper"))
     ours.close()
     bare.close()
 
@@ -458,25 +455,25 @@ def emulator(report: Report, base_url: str, data: Path, sizes: Sizes, peers: lis
 
 def imports(report: Report, base_url: str, data: Path, sizes: Sizes, peers: list[str]) -> None:
     """``import x_compliance`` (and each peer) against ``import httpx``, in fresh interpreters."""
-    modules = {"x-compliance": "x_compliance", "bare httpx": "httpx"} | {peer: peer for peer in peers}
     bytecode = data / "bytecode"
-    blocks = {
-        name: (lambda module=module: m.import_seconds(module, bytecode)) for name, module in modules.items()
-    }
-    for block in blocks.values():  # the first import compiles and writes the bytecode: not measured
-        block()
-    seconds = m.interleave(blocks, sizes.import_rounds)
-    base = seconds.pop("bare httpx")
-    for contender, mine in seconds.items():
-        paired = Paired(mine, base)
-        goal = IMPORT_GOAL if contender == "x-compliance" else None
+
+    def importing(module: str) -> m.Block:
+        return lambda: m.import_seconds(module, bytecode)
+
+    base = importing("httpx")
+    for module in ("httpx", "x_compliance", *peers):  # the first import compiles the bytecode: not timed
+        importing(module)()
+    for contender, module in {"x-compliance": "x_compliance", **{peer: peer for peer in peers}}.items():
+        rounds = sizes.import_rounds if contender == "x-compliance" else sizes.peer_rounds
+        paired = m.paired(importing(module), base, rounds)
         ratio, noise = paired.ratio_and_noise(rate=False)
+        goal = IMPORT_GOAL if contender == "x-compliance" else None
         report.add(
             m.Figure(
-                f"import {modules[contender]}",
+                f"import {module}",
                 contender,
-                f"{statistics.median(mine) * 1e3:.0f} ms",
-                f"{statistics.median(base) * 1e3:.0f} ms (httpx)",
+                f"{statistics.median(paired.ours) * 1e3:.0f} ms",
+                f"{statistics.median(paired.baseline) * 1e3:.0f} ms (httpx)",
                 ratio,
                 noise,
                 goal,

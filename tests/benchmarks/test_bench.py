@@ -36,6 +36,14 @@ def test_goal_missed_beyond_noise_fails() -> None:
     assert figure.verdict == "MISSED" and figure.failed
 
 
+def test_noise_shrinks_with_more_rounds() -> None:
+    few = m.median_noise([1.0, 1.1, 1.2, 1.3])
+    many = m.median_noise([1.0, 1.1, 1.2, 1.3] * 25)
+
+    assert few == pytest.approx(1.57 * 0.15 / 2)
+    assert many == pytest.approx(few / 5)
+
+
 def test_rate_ratio_is_the_inverse_of_the_time_ratio() -> None:
     paired = m.Paired(ours=[2.0, 4.0, 3.0], baseline=[1.0, 2.0, 1.5])
 
