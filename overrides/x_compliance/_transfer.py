@@ -155,17 +155,20 @@ class CheckedFile:
                         f"the upload file shrank while it was being sent ({done} of {self.size} bytes)"
                     )
                 done += len(block)
-                data = partial + block if partial else block
-                end = data.rfind(b"\n") + 1
-                partial, whole = data[end:], data[:end]
-                lines = _clean_lines(whole)
-                if lines is None:
-                    for line in whole[:-1].split(b"\n"):
+                # The line begun in the last block ends at this block's first newline; the rest is
+                # checked as a slice of the block (joining the two would copy the whole block again).
+                first, end = block.find(b"\n") + 1, block.rfind(b"\n") + 1
+                head = partial + block[:first] if first else b""  # no newline: nothing ends here
+                body = block[first:end]
+                partial = block[end:] if first else partial + block
+                head_lines, body_lines = _clean_lines(head), _clean_lines(body)
+                if head_lines is None or body_lines is None:
+                    for line in (head + body)[:-1].split(b"\n"):
                         line_number += 1
                         _check_line(line, line_number, None)  # ValueError at a bad line
                     raise NotClean("a line needs cleaning (CR, spaces or a blank line)")
-                line_number += lines
-                self.count += lines
+                line_number += head_lines + body_lines
+                self.count += head_lines + body_lines
                 if done == self.size and partial:  # a last line without its newline
                     _check_line(partial, line_number + 1, None)
                     raise NotClean("the last line has no newline")

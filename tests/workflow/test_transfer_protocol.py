@@ -139,6 +139,31 @@ def test_bad_line_deep_in_a_file_raises_and_no_complete_body_is_sent(
 
 
 @pytest.mark.parametrize(
+    ("content", "error"),
+    [
+        (
+            b"123456789\n12345678901234567890\n5\n",
+            "line 2 is not an ID of 1-19 digits: '12345678901234567890'",
+        ),
+        (b"123456789\n1234567x9\n", "line 2 is not an ID of 1-19 digits: '1234567x9'"),
+        (b"1\n2\n" + b"9" * 25, "line 3 is not an ID of 1-19 digits: '9999999999999999999999999'"),
+    ],
+)
+def test_lines_longer_than_a_block_are_checked_whole(
+    api: Api, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: bytes, error: str
+) -> None:
+    monkeypatch.setattr(_constants, "TRANSFER_BLOCK", 3)
+    path = tmp_path / "ids.txt"
+    path.write_bytes(content)
+    x = api(httpx.Response(200))
+
+    with pytest.raises(ValueError, match=error):
+        x.upload_ids(UPLOADABLE, path)
+
+    assert x.script.requests == []
+
+
+@pytest.mark.parametrize(
     ("content", "sent"),
     [(b"1\r\n2\r\n3\r\n", b"1\n2\n3\n"), (b"1\n2\n\n3", b"1\n2\n3\n"), (b" 1\n2\n3\n", b"1\n2\n3\n")],
 )
@@ -321,7 +346,11 @@ def test_job_not_complete_is_refused(api: Api) -> None:
         collect(x, job)
 
 
-def test_download_results_writes_exact_bytes(api: Api, tmp_path: Path) -> None:
+@pytest.mark.parametrize("sync_every", [1 << 25, 100])  # the default; a background sync per chunk
+def test_download_results_writes_exact_bytes(
+    api: Api, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sync_every: int
+) -> None:
+    monkeypatch.setattr(_constants, "SYNC_EVERY", sync_every)
     x = api(lambda r: ranged(r, RESULTS, cut=777), lambda r: ranged(r, RESULTS))
     target = tmp_path / "results.jsonl"
 
