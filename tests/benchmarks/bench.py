@@ -1,13 +1,14 @@
 """x-compliance measured against bare httpx (and the peers, where installed), in one run.
 
-    make bench              # the whole run: a few minutes (installs the ``bench`` extra first)
-    make bench-quick        # small sizes, a smoke test for CI: seconds
-    .venv/bin/python tests/benchmarks/bench.py [--quick] [--only CASE]
+    make bench              # the whole run: about four minutes (installs the ``bench`` extra first)
+    make bench-quick        # small sizes, a smoke test for CI: about fifteen seconds
+    .venv/bin/python tests/benchmarks/bench.py [--quick] [--only SECTION] [--no-peers]
 
 Every figure stands beside a baseline taken in the same run against the same local server (see
-``_server.py``: its own process on 127.0.0.1, so its work is the same for every contender). Rounds
-alternate the contenders; figures are medians over rounds; a ratio is the median of the per-round
-ratios, and its noise how far that median could be off (see ``_measure.py``). What is measured:
+``_server.py``: its own process on 127.0.0.1, so its work is the same for every contender). Each
+contender runs back to back with the baseline, round after round, taking turns going first;
+figures are medians over rounds; a ratio is the median of the per-round ratios, and its noise how
+far that median could be off (see ``_measure.py``). What is measured:
 
 - per call: ``get_job`` and ``list_jobs`` (a page of 100 jobs), sync and async, against a bare
   ``httpx.Client`` / ``httpx.AsyncClient`` GET and ``json.loads`` of the same body;
