@@ -12,7 +12,7 @@ NODE_BIN := $(SPEC_TOOLS)/node_modules/.bin
 # Redocly CLI sends no usage data and checks for no updates: its version is pinned on purpose.
 REDOCLY := REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true $(NODE_BIN)/redocly
 
-.PHONY: demo record record-live test generate check-generated lint spec-check venv clean
+.PHONY: demo record record-live test generate check-generated lint spec-check venv clean bench bench-quick
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,11 @@ $(BIN)/.installed: pyproject.toml
 	touch $@
 
 venv: $(BIN)/.installed
+
+# The bench extra: the peers measured beside x-compliance (tweepy, xdk, twarc) and a profiler.
+$(BIN)/.bench-installed: $(BIN)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	touch $@
 
 $(GEN_BIN)/.installed: spec/generator-requirements.txt
 	test -x $(GEN_BIN)/python || $(PYTHON) -m venv $(GEN_VENV)
@@ -83,6 +88,13 @@ record-live: $(BIN)/.installed
 	@test -n "$$X_BEARER_TOKEN" || { echo "set X_BEARER_TOKEN to record against the real API"; exit 2; }
 	X_COMPLIANCE_LIVE=1 $(BIN)/python -m pytest -q tests/recorded --record-mode=all \
 	  --allowed-hosts=api.x.com,storage.googleapis.com
+
+# Not part of `make test`: the full run takes minutes. ARGS passes options (ARGS="--only memory").
+bench: $(BIN)/.bench-installed
+	$(BIN)/python tests/benchmarks/bench.py $(ARGS)
+
+bench-quick: $(BIN)/.installed
+	$(BIN)/python tests/benchmarks/bench.py --quick $(ARGS)
 
 clean:
 	rm -rf $(VENV) $(GEN_VENV) .scratch $(SPEC_TOOLS)/node_modules

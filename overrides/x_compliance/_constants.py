@@ -36,6 +36,13 @@ USER_AGENT = "x-compliance-python"
 TRANSFER_BLOCK = 1024 * 1024
 """Bytes read from disk per block when checking and sending uploads."""
 
+SYNC_EVERY = 32 * 1024 * 1024
+"""Bytes of a results download written between background syncs to disk (see download_results)."""
+
+READ_AHEAD_BLOCKS = 4
+"""Blocks of a clean upload file read and checked ahead of the one being sent (memory: this many
+blocks at most)."""
+
 RESUMABLE_CHUNK = 8 * 1024 * 1024
 """Bytes per chunk of a resumable upload (Cloud Storage wants multiples of 256 KiB)."""
 

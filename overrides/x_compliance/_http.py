@@ -19,7 +19,7 @@ from x_compliance import _constants as c
 from x_compliance._redact import redact, url_for_log
 from x_compliance._retry import RetryPolicy, never_reached_server
 from x_compliance.errors import APIConnectionError, APITimeoutError, RateLimitError
-from x_compliance.rate_limits import RateLimits, reset_from_headers
+from x_compliance.rate_limits import RateLimits, rate_limit_headers, reset_from_headers
 
 logger = logging.getLogger(c.LOGGER_NAME)
 
@@ -87,16 +87,16 @@ class Exchange:
 
     def after_response(self, response: httpx.Response) -> float | None:
         """Seconds to sleep before resending, or None: ``response`` is the answer to keep."""
-        elapsed_ms = (time.perf_counter() - self._started) * 1000
-        logger.debug(
-            "%s -> %d in %.1f ms (attempt %d)",
-            self.label,
-            response.status_code,
-            elapsed_ms,
-            self.retries + 1,
-        )
+        if logger.isEnabledFor(logging.DEBUG):  # self.label parses the URL: only when it is shown
+            logger.debug(
+                "%s -> %d in %.1f ms (attempt %d)",
+                self.label,
+                response.status_code,
+                (time.perf_counter() - self._started) * 1000,
+                self.retries + 1,
+            )
         if self.endpoint is not None and self.rate_limits is not None:
-            self.rate_limits.update(self.endpoint, response.headers)
+            self.rate_limits.update(self.endpoint, rate_limit_headers(response.headers.raw))
         delay = self.policy.after_status(
             response.status_code, response.headers, self.retries + 1, self.idempotent, self.clock()
         )

@@ -7,17 +7,15 @@ The two classes differ only in how they send and sleep.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import datetime as dt
 import logging
 import os
-import secrets
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from types import TracebackType
-from typing import Any, BinaryIO, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import httpx
 from attrs import evolve
@@ -28,9 +26,12 @@ from x_compliance._http import Exchange, utc_now
 from x_compliance._redact import guard_library_logs
 from x_compliance._retry import RetryPolicy
 from x_compliance._transfer import (
+    CheckedFile,
     Download,
+    NotClean,
     PreparedUpload,
     Progress,
+    ReplaceWhenDone,
     ResumableUpload,
     RetryableAnswer,
     Source,
@@ -45,6 +46,9 @@ from x_compliance.errors import APIConnectionError, ComplianceError, ConflictErr
 from x_compliance.rate_limits import GET_JOB, RateLimit, RateLimits
 from x_compliance.results import ComplianceResult, LineReader
 from x_compliance_api.models import ComplianceJob
+
+if TYPE_CHECKING:
+    import asyncio
 
 logger = logging.getLogger(c.LOGGER_NAME)
 guard_library_logs()
@@ -109,6 +113,8 @@ class _ClientCore:
     def _exchange(self, call: _api.Call) -> tuple[Exchange, dict[str, Any]]:
         request = dict(call.request)
         request["url"] = self.base_url + request["url"]
+        if not request.get("params"):  # httpx copies and re-parses the URL for any params, even {}
+            request.pop("params", None)
         request["headers"] = {
             **request.get("headers", {}),
             "Authorization": f"Bearer {self._token}",
@@ -216,7 +222,7 @@ class ComplianceClient(_ClientCore):
                     return made
                 if conflict or attempt > self.retry_policy.max_retries:
                     raise
-                logger.info("create failed (%s) and made no job: trying again", type_name(error))
+                logger.info("create failed (%s) and made no job: trying again", _type_name(error))
         raise AssertionError("unreachable")
 
     # The workflow: upload, wait, results ------------------------------------------------------
@@ -225,8 +231,10 @@ class ComplianceClient(_ClientCore):
         """Send the IDs in ``source`` to ``job``'s upload URL; returns how many were sent.
 
         ``source`` is a path, an iterable of str/int IDs, or a binary file object. Every line is
-        checked first (1-19 digits; blank lines skipped): a bad one raises ``ValueError`` naming its
-        line number, before a byte is sent. Memory does not grow with the number of IDs.
+        checked (1-19 digits; blank lines skipped): a bad one raises ``ValueError`` naming its line
+        number, and storage keeps nothing. A clean file is checked while it is sent, and a bad line
+        cuts the body short of its ``Content-Length``, which storage discards; any other source is
+        checked whole before a byte is sent. Memory does not grow with the number of IDs.
         ``progress(bytes_sent, total_bytes)`` is called as the upload goes. Jobs created with
         ``resumable=True`` upload in chunks and resume after a dropped connection.
         Raises ``UploadExpiredError`` when the upload window has passed, ``UploadError`` when storage
@@ -234,6 +242,11 @@ class ComplianceClient(_ClientCore):
         """
         job = self._job(job)
         check_upload_window(job, self._clock())
+        if isinstance(source, str | os.PathLike) and job.resumable is not True:
+            try:
+                return self._upload_checking(job, CheckedFile.open(Path(source)), progress)
+            except NotClean:
+                pass  # storage got a body cut short and kept nothing: send a cleaned copy instead
         with prepare_upload(source) as prepared:
             return self._upload_prepared(job, prepared, progress)
 
@@ -277,12 +290,13 @@ class ComplianceClient(_ClientCore):
         """Save a complete job's results file at ``path``, exactly as X wrote it; returns the path.
 
         The file is written beside ``path`` under a temporary name and renamed into place only when
-        every byte has arrived: a failure never leaves a partial file under ``path``.
+        every byte has arrived and is on disk: a failure, even a crash, never leaves a partial file
+        under ``path``.
         """
         job = self._job(job)
         check_download(job, self._clock())
         target = Path(path)
-        with _replace_when_done(target) as file:
+        with ReplaceWhenDone(target) as file:
             for chunk in self._download(job, progress):
                 file.write(chunk)
         return target
@@ -319,12 +333,21 @@ class ComplianceClient(_ClientCore):
         if job.resumable is True:
             self._upload_resumable(job, prepared, progress)
         else:
-            request = plain_upload_request(job, prepared)
-            response = self._send_storage(request, body=lambda: prepared.chunks(progress=progress))
-            if not response.is_success:
-                raise storage_error(response, UploadError, "taking the upload")
+            self._upload_plain(job, prepared, lambda: prepared.chunks(progress=progress))
         logger.info("uploaded %d IDs (%d bytes) to job %s", prepared.count, prepared.size, job.id)
         return prepared.count
+
+    def _upload_checking(self, job: ComplianceJob, checked: CheckedFile, progress: Progress | None) -> int:
+        self._upload_plain(job, checked, lambda: checked.blocks(progress))
+        logger.info("uploaded %d IDs (%d bytes) to job %s", checked.count, checked.size, job.id)
+        return checked.count
+
+    def _upload_plain(
+        self, job: ComplianceJob, upload: PreparedUpload | CheckedFile, body: Callable[[], Iterator[bytes]]
+    ) -> None:
+        response = self._send_storage(plain_upload_request(job, upload), body=body)
+        if not response.is_success:
+            raise storage_error(response, UploadError, "taking the upload")
 
     def _upload_resumable(
         self, job: ComplianceJob, prepared: PreparedUpload, progress: Progress | None
@@ -442,13 +465,16 @@ class AsyncComplianceClient(_ClientCore):
         http_client: httpx.AsyncClient | None = None,
         *,
         retry_policy: RetryPolicy | None = None,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
         clock: Callable[[], dt.datetime] = utc_now,
     ) -> None:
+        # asyncio is imported here, not with the module: sync users need not pay for loading it.
+        import asyncio
+
         super().__init__(bearer_token, base_url, timeout, max_retries, retry_policy, clock)
         self._owns_http = http_client is None
         self._http = http_client if http_client is not None else httpx.AsyncClient()
-        self._sleep = sleep
+        self._sleep = sleep if sleep is not None else asyncio.sleep
 
     async def list_jobs(
         self, type: _api.JobTypeArg, status: _api.StatusArg | None = None
@@ -487,13 +513,18 @@ class AsyncComplianceClient(_ClientCore):
                     return made
                 if conflict or attempt > self.retry_policy.max_retries:
                     raise
-                logger.info("create failed (%s) and made no job: trying again", type_name(error))
+                logger.info("create failed (%s) and made no job: trying again", _type_name(error))
         raise AssertionError("unreachable")
 
     async def upload_ids(self, job: _api.JobRef, source: Source, progress: Progress | None = None) -> int:
         """See ``ComplianceClient.upload_ids``. The source is checked in a worker thread."""
         job = await self._job(job)
         check_upload_window(job, self._clock())
+        if isinstance(source, str | os.PathLike) and job.resumable is not True:
+            try:
+                return await self._upload_checking(job, CheckedFile.open(Path(source)), progress)
+            except NotClean:
+                pass  # storage got a body cut short and kept nothing: send a cleaned copy instead
         prepared = await _prepare_in_thread(source)
         with prepared:
             return await self._upload_prepared(job, prepared, progress)
@@ -535,7 +566,7 @@ class AsyncComplianceClient(_ClientCore):
         job = await self._job(job)
         check_download(job, self._clock())
         target = Path(path)
-        with _replace_when_done(target) as file:
+        with ReplaceWhenDone(target) as file:
             async for chunk in self._download(job, progress):
                 file.write(chunk)
         return target
@@ -569,14 +600,26 @@ class AsyncComplianceClient(_ClientCore):
         if job.resumable is True:
             await self._upload_resumable(job, prepared, progress)
         else:
-            request = plain_upload_request(job, prepared)
-            response = await self._send_storage(
-                request, body=lambda: _aiter(prepared.chunks(progress=progress))
-            )
-            if not response.is_success:
-                raise storage_error(response, UploadError, "taking the upload")
+            await self._upload_plain(job, prepared, lambda: _aiter(prepared.chunks(progress=progress)))
         logger.info("uploaded %d IDs (%d bytes) to job %s", prepared.count, prepared.size, job.id)
         return prepared.count
+
+    async def _upload_checking(
+        self, job: ComplianceJob, checked: CheckedFile, progress: Progress | None
+    ) -> int:
+        await self._upload_plain(job, checked, lambda: _aiter(checked.blocks(progress)))
+        logger.info("uploaded %d IDs (%d bytes) to job %s", checked.count, checked.size, job.id)
+        return checked.count
+
+    async def _upload_plain(
+        self,
+        job: ComplianceJob,
+        upload: PreparedUpload | CheckedFile,
+        body: Callable[[], AsyncIterator[bytes]],
+    ) -> None:
+        response = await self._send_storage(plain_upload_request(job, upload), body=body)
+        if not response.is_success:
+            raise storage_error(response, UploadError, "taking the upload")
 
     async def _upload_resumable(
         self, job: ComplianceJob, prepared: PreparedUpload, progress: Progress | None
@@ -675,28 +718,13 @@ class AsyncComplianceClient(_ClientCore):
         await self.close()
 
 
-@contextlib.contextmanager
-def _replace_when_done(target: Path) -> Iterator[BinaryIO]:
-    """A new file beside ``target``, renamed onto it only if the block ends without error; removed
-    otherwise. Created with ``open(..., "xb")``, so it gets the user's umask like any other file."""
-    temporary = target.with_name(f".{target.name}.{secrets.token_hex(6)}.part")
-    try:
-        with temporary.open("xb") as file:
-            yield file
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
-
-
 async def _aiter(chunks: Iterator[bytes]) -> AsyncIterator[bytes]:
     """An async view of a file's blocks, for httpx's async client (disk reads of 1 MiB block briefly)."""
     for chunk in chunks:
         yield chunk
 
 
-def type_name(error: BaseException) -> str:
+def _type_name(error: BaseException) -> str:
     return type(error).__name__
 
 
@@ -710,6 +738,8 @@ def _create_unknown(error: ComplianceError, lookup: ComplianceError) -> Complian
 async def _prepare_in_thread(source: Source) -> PreparedUpload:
     """``prepare_upload`` in a worker thread. If the caller is cancelled meanwhile, the thread
     still finishes its spool file: remove it then, rather than leave it on disk."""
+    import asyncio
+
     work = asyncio.ensure_future(asyncio.to_thread(prepare_upload, source))
     try:
         return await asyncio.shield(work)

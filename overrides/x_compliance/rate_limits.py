@@ -10,13 +10,21 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from attrs import evolve, frozen
 
 from x_compliance import _constants as c
 
-__all__ = ["CREATE_JOB", "GET_JOB", "LIST_JOBS", "RateLimit", "RateLimits", "reset_from_headers"]
+__all__ = [
+    "CREATE_JOB",
+    "GET_JOB",
+    "LIST_JOBS",
+    "RateLimit",
+    "RateLimits",
+    "rate_limit_headers",
+    "reset_from_headers",
+]
 
 LIST_JOBS = "GET /2/compliance/jobs"
 GET_JOB = "GET /2/compliance/jobs/:id"
@@ -110,6 +118,19 @@ class RateLimits:
             return dict(self._by_endpoint)
 
 
+def rate_limit_headers(raw: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:
+    """The ``x-rate-limit-*`` headers among an answer's raw headers (``httpx.Headers.raw``).
+
+    One pass over the raw list: each ``httpx.Headers.get`` scans and decodes the whole list, and
+    this runs on every answer.
+    """
+    return {
+        name.lower().decode("latin-1"): value.decode("latin-1")
+        for name, value in raw
+        if name[:13].lower() == b"x-rate-limit-"
+    }
+
+
 def reset_from_headers(headers: Mapping[str, str], now: dt.datetime) -> dt.datetime | None:
     """When a 429's bucket refills: ``x-rate-limit-reset``, else ``Retry-After`` seconds from now."""
     reset = _non_negative_int(headers.get("x-rate-limit-reset"))
@@ -127,11 +148,9 @@ def reset_from_headers(headers: Mapping[str, str], now: dt.datetime) -> dt.datet
 def _non_negative_int(raw: str | None) -> int | None:
     if raw is None:
         return None
-    try:
-        value = int(raw.strip())
-    except ValueError:
-        return None
-    return value if value >= 0 else None
+    text = raw.strip()
+    # ASCII digits only: int() would also take "+5", "1_000" and other scripts' digits
+    return int(text) if text.isascii() and text.isdigit() else None
 
 
 def _from_unix(seconds: int) -> dt.datetime:

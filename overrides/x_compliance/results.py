@@ -12,6 +12,12 @@ Tolerated: a UTF-8 byte-order mark, CRLF line ends, blank lines, a last line wit
 timestamps with ``Z`` or an offset, with or without fractions (a timestamp without an offset is
 taken as UTC), and unknown fields (kept in ``extra``). A line that is not a JSON object with ``id``,
 ``action``, ``reason`` and ``created_at`` raises ``DownloadError`` naming its line number.
+
+Speed: a results file has millions of lines, so each one's cost counts. A block of lines is decoded
+once and each line handed to the C scanner behind ``json.loads`` (``json.loads`` itself adds about a
+microsecond of Python per call); enums are looked up in dicts. A line the fast path does not take
+exactly as it is (a blank line, CR, a BOM, anything malformed) goes through ``parse_line``, which
+gives the same results and errors as before the fast path existed.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator, Mapping
+from json.scanner import make_scanner
 from typing import Any
 
 from attrs import field, frozen
@@ -31,6 +38,11 @@ __all__ = ["ComplianceResult", "LineReader"]
 
 _BOM = b"\xef\xbb\xbf"
 _KNOWN = frozenset({"id", "action", "reason", "created_at", "redacted_at"})
+_ACTIONS: dict[str, ResultAction] = {member.value: member for member in ResultAction}
+_REASONS: dict[str, ResultReason] = {member.value: member for member in ResultReason}
+# The C scanner json.loads runs: (value, end) of the JSON value at an index, skipping no whitespace.
+# (typeshed's stub wants a scanner as its context; at run time it is the decoder, as in json.decoder.)
+_scan = make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
 
 
 @frozen
@@ -54,15 +66,15 @@ class ComplianceResult:
     @classmethod
     def from_dict(cls, record: Mapping[str, Any]) -> ComplianceResult:
         """A result from one parsed line; ``KeyError``/``ValueError``/``TypeError`` if it is not one."""
-        redacted = record.get("redacted_at")
-        extra = {} if record.keys() <= _KNOWN else {k: v for k, v in record.items() if k not in _KNOWN}
+        # Positional, and known enum values from dicts: this runs once per line of a results file.
+        action, reason, redacted = record["action"], record["reason"], record.get("redacted_at")
         return cls(
-            id=_text(record["id"]),
-            action=ResultAction(record["action"]),
-            reason=ResultReason(record["reason"]),
-            created_at=_timestamp(record["created_at"]),
-            redacted_at=None if redacted is None else _timestamp(redacted),
-            extra=extra,
+            _text(record["id"]),
+            _ACTIONS.get(action) or ResultAction(action),
+            _REASONS.get(reason) or ResultReason(reason),
+            _timestamp(record["created_at"]),
+            None if redacted is None else _timestamp(redacted),
+            {} if record.keys() <= _KNOWN else {k: v for k, v in record.items() if k not in _KNOWN},
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -113,11 +125,15 @@ class LineReader:
             self._partial = data
             return
         self._partial = data[end + 1 :]
-        for line in data[:end].split(b"\n"):
-            self.lines += 1
-            result = parse_line(line, self.lines)
-            if result is not None:
-                yield result
+        results: list[ComplianceResult] = []
+        error = None
+        try:
+            self._parse(data[:end], results)
+        except DownloadError as bad_line:
+            error = bad_line
+        yield from results  # the good lines before a bad one are delivered, then its error
+        if error is not None:
+            raise error
 
     def finish(self) -> Iterator[ComplianceResult]:
         """The last line, when the file does not end with a newline."""
@@ -127,6 +143,36 @@ class LineReader:
             result = parse_line(line, self.lines)
             if result is not None:
                 yield result
+
+    def _parse(self, block: bytes, results: list[ComplianceResult]) -> None:
+        """Append the results of ``block``'s lines to ``results``; ``DownloadError`` at a bad line."""
+        try:
+            lines = block.decode().split("\n")
+        except UnicodeDecodeError:  # not UTF-8 somewhere: parse_line finds where
+            lines = None
+        append = results.append
+        number = self.lines
+        try:
+            if lines is None:
+                for raw in block.split(b"\n"):
+                    number += 1
+                    if (result := parse_line(raw, number)) is not None:
+                        append(result)
+                return
+            for line in lines:
+                number += 1
+                try:
+                    record, stop = _scan(line, 0)
+                    if stop == len(line) and type(record) is dict:
+                        append(ComplianceResult.from_dict(record))
+                        continue
+                except (StopIteration, ValueError, KeyError, TypeError):
+                    pass
+                # Not a plain JSON object alone on its line: the careful path, with its errors.
+                if (result := parse_line(line.encode(), number)) is not None:
+                    append(result)
+        finally:
+            self.lines = number
 
 
 def _text(value: object) -> str:

@@ -10,6 +10,7 @@ import pytest
 
 import x_compliance as xc
 from tests.client.scripted import JOB, Driver, job_response, json_response, rate_headers
+from x_compliance.rate_limits import rate_limit_headers
 
 Api = Callable[..., Driver]
 
@@ -82,3 +83,14 @@ def test_error_answers_update_rate_limits(api: Api) -> None:
         x.get_job("1")
 
     assert x.client.rate_limits["GET /2/compliance/jobs/:id"].remaining == 7
+
+
+def test_rate_limit_headers_are_picked_from_raw_headers_in_any_case() -> None:
+    raw = [(b"Content-Type", b"application/json"), (b"X-Rate-Limit-Reset", b"1633593379")]
+    raw += [(b"x-rate-limit-limit", b"150"), (b"x-rate-limit-remaining", b"149")]
+
+    assert rate_limit_headers(raw) == {
+        "x-rate-limit-reset": "1633593379",
+        "x-rate-limit-limit": "150",
+        "x-rate-limit-remaining": "149",
+    }

@@ -117,6 +117,36 @@ def test_bad_line_raises_download_error_naming_it(line: bytes, why: str) -> None
         read_all([LINE + b"\n" + LINE + b"\n" + line + b"\n"])
 
 
+@pytest.mark.parametrize(
+    ("line", "why"),
+    [
+        (LINE + b" " + LINE, "Extra data"),
+        (b"  " + LINE.replace(b'"id"', b'"\xff"'), "invalid start byte"),
+    ],
+)
+def test_line_the_fast_path_refuses_is_named(line: bytes, why: str) -> None:
+    # Lines are scanned in blocks; one that is not a lone, valid JSON object gets json.loads' own
+    # error, with its line number, exactly as when each line was parsed on its own.
+    with pytest.raises(xc.DownloadError, match=f"results line 2 .*{why}"):
+        read_all([LINE + b"\n" + line + b"\n" + LINE + b"\n"])
+
+
+def test_good_lines_before_a_bad_one_are_delivered_first() -> None:
+    reader = LineReader()
+    delivered: list[xc.ComplianceResult] = []
+
+    with pytest.raises(xc.DownloadError, match="results line 3 "):
+        delivered.extend(reader.feed(LINE + b"\n" + LINE + b"\n{broken\n" + LINE + b"\n"))
+
+    assert len(delivered) == 2
+
+
+def test_whitespace_around_a_line_is_tolerated() -> None:
+    results = read_all([LINE + b"\n  " + LINE + b" \t\n"])
+
+    assert [r.id for r in results] == ["1265324480517361664"] * 2
+
+
 def test_real_results_file_parses(real_responses: Path) -> None:
     data = (real_responses / "x-docs_quickstart__download_results_example.jsonl").read_bytes()
 

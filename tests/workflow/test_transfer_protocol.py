@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,8 @@ import pytest
 
 import x_compliance as xc
 from tests.client.scripted import JOB, TOKEN, Driver, job_response, json_response, rate_headers
+from x_compliance import _constants
+from x_compliance._transfer import read_ahead
 
 Api = Callable[..., Driver]
 FUTURE = "2099-01-01T00:00:00.000Z"
@@ -114,6 +117,109 @@ def test_upload_with_bad_line_sends_nothing(api: Api) -> None:
         x.upload_ids(UPLOADABLE, ["1", "two", "3"])
 
     assert x.script.requests == []
+
+
+def test_bad_line_deep_in_a_file_raises_and_no_complete_body_is_sent(
+    api: Api, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A clean-looking file is checked while it is sent; a bad line cuts the body short of its
+    # Content-Length, so storage never receives a complete upload (the mock transport, which
+    # reads the whole body before answering, is never reached).
+    monkeypatch.setattr(_constants, "TRANSFER_BLOCK", 64)
+    lines = [str(n) for n in range(1, 2001)]
+    lines[1500] = "15x1"
+    path = tmp_path / "ids.txt"
+    path.write_text("\n".join(lines) + "\n")
+    x = api(httpx.Response(200))
+
+    with pytest.raises(ValueError, match="line 1501 is not an ID of 1-19 digits: '15x1'"):
+        x.upload_ids(UPLOADABLE, path)
+
+    assert x.script.requests == []
+
+
+@pytest.mark.parametrize(
+    ("content", "error"),
+    [
+        (
+            b"123456789\n12345678901234567890\n5\n",
+            "line 2 is not an ID of 1-19 digits: '12345678901234567890'",
+        ),
+        (b"123456789\n1234567x9\n", "line 2 is not an ID of 1-19 digits: '1234567x9'"),
+        (b"1\n2\n" + b"9" * 25, "line 3 is not an ID of 1-19 digits: '9999999999999999999999999'"),
+    ],
+)
+def test_lines_longer_than_a_block_are_checked_whole(
+    api: Api, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: bytes, error: str
+) -> None:
+    monkeypatch.setattr(_constants, "TRANSFER_BLOCK", 3)
+    path = tmp_path / "ids.txt"
+    path.write_bytes(content)
+    x = api(httpx.Response(200))
+
+    with pytest.raises(ValueError, match=error):
+        x.upload_ids(UPLOADABLE, path)
+
+    assert x.script.requests == []
+
+
+@pytest.mark.parametrize(
+    ("content", "sent"),
+    [(b"1\r\n2\r\n3\r\n", b"1\n2\n3\n"), (b"1\n2\n\n3", b"1\n2\n3\n"), (b" 1\n2\n3\n", b"1\n2\n3\n")],
+)
+def test_file_to_clean_is_sent_cleaned(api: Api, tmp_path: Path, content: bytes, sent: bytes) -> None:
+    path = tmp_path / "ids.txt"
+    path.write_bytes(content)
+    x = api(httpx.Response(200))
+
+    assert x.upload_ids(UPLOADABLE, path) == 3
+
+    (request,) = x.script.requests
+    assert request.content == sent
+    assert request.headers["content-length"] == str(len(sent))
+
+
+def test_empty_file_is_refused_before_sending(api: Api, tmp_path: Path) -> None:
+    path = tmp_path / "ids.txt"
+    path.write_bytes(b"")
+    x = api()
+
+    with pytest.raises(ValueError, match="no IDs"):
+        x.upload_ids(UPLOADABLE, path)
+
+
+def test_clean_file_resent_whole_after_dropped_connection(
+    api: Api, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_constants, "TRANSFER_BLOCK", 4)
+    path = tmp_path / "ids.txt"
+    path.write_bytes(b"11\n22\n33\n44\n")
+    x = api(httpx.WriteError("broken pipe"), httpx.Response(200))
+
+    assert x.upload_ids(UPLOADABLE, path) == 4
+    assert [r.content for r in x.script.requests] == [b"11\n22\n33\n44\n"] * 2
+
+
+def test_read_ahead_hands_on_items_then_the_producers_error() -> None:
+    def produce() -> Iterator[bytes]:
+        yield b"1"
+        yield b"2"
+        raise ValueError("line 3 is bad")
+
+    got: list[bytes] = []
+    with pytest.raises(ValueError, match="line 3"):
+        got.extend(read_ahead(produce(), depth=1))
+
+    assert got == [b"1", b"2"]
+
+
+def test_read_ahead_thread_ends_when_the_consumer_stops() -> None:
+    blocks = read_ahead(iter([b"x"] * 1000), depth=2)
+    next(blocks)
+
+    blocks.close()
+
+    assert not [t for t in threading.enumerate() if t.name == "x-compliance-read-ahead"]
 
 
 def test_storage_refusal_is_upload_error_with_code(api: Api) -> None:
@@ -241,7 +347,11 @@ def test_job_not_complete_is_refused(api: Api) -> None:
         collect(x, job)
 
 
-def test_download_results_writes_exact_bytes(api: Api, tmp_path: Path) -> None:
+@pytest.mark.parametrize("sync_every", [1 << 25, 100])  # the default; a background sync per chunk
+def test_download_results_writes_exact_bytes(
+    api: Api, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sync_every: int
+) -> None:
+    monkeypatch.setattr(_constants, "SYNC_EVERY", sync_every)
     x = api(lambda r: ranged(r, RESULTS, cut=777), lambda r: ranged(r, RESULTS))
     target = tmp_path / "results.jsonl"
 

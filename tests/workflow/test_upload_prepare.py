@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+import random
+import re
 from pathlib import Path
 
 import pytest
 
 from x_compliance import _constants
-from x_compliance._transfer import prepare_upload
+from x_compliance._transfer import _clean_lines, prepare_upload
 
 
 def test_clean_file_is_sent_as_it_is(tmp_path: Path) -> None:
@@ -127,3 +129,31 @@ def test_file_as_long_as_its_clean_copy_is_still_cleaned(tmp_path: Path) -> None
     with prepare_upload(path) as prepared:
         assert prepared.temporary
         assert prepared.path.read_bytes() == b"1\n2\n"
+
+
+def test_clean_block_check_agrees_with_the_line_rule() -> None:
+    # _clean_lines takes shortcuts (a strided slice, substring searches on the block's shape); it
+    # must say "clean" exactly when every line is 1-19 digits, for one width and for mixed widths.
+    rule = re.compile(rb"(?:[0-9]{1,19}\n)*")
+    pieces = [b"7", b"42", b"1" * 18, b"9" * 19, b"1" * 20, b"", b" 5", b"5\r", b"12a", b"\xff"]
+    generator = random.Random(7)
+    blocks = [b"".join(piece + b"\n" for piece in [b"1" * 19] * 500)]
+    for _ in range(3000):
+        width = generator.choice([1, 3, 19])
+        lines = [generator.choice(pieces) if generator.random() < 0.02 else b"8" * width for _ in range(40)]
+        blocks.append(b"".join(line + b"\n" for line in lines))
+
+    for block in blocks:
+        expected = block.count(b"\n") if rule.fullmatch(block) else None
+        assert _clean_lines(block) == expected, block
+
+
+def test_untidy_file_of_the_clean_size_is_still_cleaned(tmp_path: Path) -> None:
+    # A blank line and a missing final newline cancel out in size: sending the file as it is
+    # would pass storage a blank line and an unterminated one.
+    path = tmp_path / "ids.txt"
+    path.write_bytes(b"1\n2\n\n3")
+
+    with prepare_upload(path) as prepared:
+        assert prepared.temporary
+        assert prepared.path.read_bytes() == b"1\n2\n3\n"
