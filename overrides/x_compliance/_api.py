@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import re
 from collections.abc import Mapping
 from http import HTTPStatus
@@ -17,7 +18,7 @@ from types import ModuleType
 from typing import Any, TypeVar
 
 import httpx
-from attrs import frozen
+from attrs import define, frozen
 
 from x_compliance import _constants as c
 from x_compliance._http import utc_now
@@ -54,6 +55,8 @@ from x_compliance_api.models import (
     Problem,
 )
 from x_compliance_api.types import UNSET, Unset
+
+logger = logging.getLogger(c.LOGGER_NAME)
 
 _JOB_ID = re.compile(rf"^{c.JOB_ID_PATTERN}$")
 
@@ -176,6 +179,37 @@ def job_made_by(call: Call, jobs: list[ComplianceJob], since: dt.datetime) -> Co
         and job.created_at >= since - CREATED_SLACK
     ]
     return max(candidates, key=lambda job: job.created_at, default=None)
+
+
+@define
+class CreateOnce:
+    """The decisions of one ``create_job`` call that must not make two jobs (no I/O).
+
+    After a failure that may have made a job (``worth_a_look``: the answer was lost, or a 409 came
+    for a later attempt), the client lists jobs of the type and asks ``made``: the job this call
+    made, if it is there; else None to send again, or the error raised when there is no point.
+    """
+
+    call: Call
+    started: dt.datetime
+    max_retries: int
+    attempt: int = 1
+
+    def worth_a_look(self, error: ComplianceError) -> bool:
+        if isinstance(error, ConflictError):
+            return self.attempt > 1  # a 409 after a first attempt may be that attempt, acted on late
+        return maybe_created(error)
+
+    def made(self, error: ComplianceError, jobs: list[ComplianceJob]) -> ComplianceJob | None:
+        found = job_made_by(self.call, jobs, self.started)
+        if found is not None:
+            logger.info("create answer was lost, but job %s was made: using it", found.id)
+            return found
+        if isinstance(error, ConflictError) or self.attempt > self.max_retries:
+            raise error
+        self.attempt += 1
+        logger.info("create failed (%s) and made no job: trying again", type(error).__name__)
+        return None
 
 
 # Answers -------------------------------------------------------------------------------------

@@ -202,28 +202,21 @@ class ComplianceClient(_ClientCore):
         error says the job may exist.
         """
         call = _api.create_job_call(type, name, resumable)
-        started = self._clock()
-        for attempt in range(1, self.retry_policy.max_retries + 2):
+        once = _api.CreateOnce(call, started=self._clock(), max_retries=self.retry_policy.max_retries)
+        while True:
             try:
                 return _api.read_job(call, self._call(call), self._token)
             except (APIConnectionError, ServerError, ConflictError) as error:
-                # A 409 after a first attempt may be that attempt, acted on late: look for it too.
-                conflict = isinstance(error, ConflictError)
-                if (conflict and attempt == 1) or not (conflict or _api.maybe_created(error)):
+                if not once.worth_a_look(error):
                     raise
                 # Give a request X may still be working on time to land before looking for its job.
-                self._sleep(self.retry_policy.backoff(attempt))
+                self._sleep(self.retry_policy.backoff(once.attempt))
                 try:
-                    made = _api.job_made_by(call, self.list_jobs(type), started)
+                    jobs = self.list_jobs(type)
                 except ComplianceError as lookup:
                     raise _create_unknown(error, lookup) from None
-                if made is not None:
-                    logger.info("create answer was lost, but job %s was made: using it", made.id)
+                if (made := once.made(error, jobs)) is not None:
                     return made
-                if conflict or attempt > self.retry_policy.max_retries:
-                    raise
-                logger.info("create failed (%s) and made no job: trying again", _type_name(error))
-        raise AssertionError("unreachable")
 
     # The workflow: upload, wait, results ------------------------------------------------------
 
@@ -493,28 +486,21 @@ class AsyncComplianceClient(_ClientCore):
     ) -> ComplianceJob:
         """See ``ComplianceClient.create_job``."""
         call = _api.create_job_call(type, name, resumable)
-        started = self._clock()
-        for attempt in range(1, self.retry_policy.max_retries + 2):
+        once = _api.CreateOnce(call, started=self._clock(), max_retries=self.retry_policy.max_retries)
+        while True:
             try:
                 return _api.read_job(call, await self._call(call), self._token)
             except (APIConnectionError, ServerError, ConflictError) as error:
-                # A 409 after a first attempt may be that attempt, acted on late: look for it too.
-                conflict = isinstance(error, ConflictError)
-                if (conflict and attempt == 1) or not (conflict or _api.maybe_created(error)):
+                if not once.worth_a_look(error):
                     raise
                 # Give a request X may still be working on time to land before looking for its job.
-                await self._sleep(self.retry_policy.backoff(attempt))
+                await self._sleep(self.retry_policy.backoff(once.attempt))
                 try:
-                    made = _api.job_made_by(call, await self.list_jobs(type), started)
+                    jobs = await self.list_jobs(type)
                 except ComplianceError as lookup:
                     raise _create_unknown(error, lookup) from None
-                if made is not None:
-                    logger.info("create answer was lost, but job %s was made: using it", made.id)
+                if (made := once.made(error, jobs)) is not None:
                     return made
-                if conflict or attempt > self.retry_policy.max_retries:
-                    raise
-                logger.info("create failed (%s) and made no job: trying again", _type_name(error))
-        raise AssertionError("unreachable")
 
     async def upload_ids(self, job: _api.JobRef, source: Source, progress: Progress | None = None) -> int:
         """See ``ComplianceClient.upload_ids``. The source is checked in a worker thread."""
@@ -722,10 +708,6 @@ async def _aiter(chunks: Iterator[bytes]) -> AsyncIterator[bytes]:
     """An async view of a file's blocks, for httpx's async client (disk reads of 1 MiB block briefly)."""
     for chunk in chunks:
         yield chunk
-
-
-def _type_name(error: BaseException) -> str:
-    return type(error).__name__
 
 
 def _create_unknown(error: ComplianceError, lookup: ComplianceError) -> ComplianceError:
