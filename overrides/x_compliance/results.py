@@ -60,7 +60,7 @@ class ComplianceResult:
     reason: ResultReason
     created_at: dt.datetime
     redacted_at: dt.datetime | None = None
-    extra: Mapping[str, Any] = field(factory=dict)
+    extra: Mapping[str, Any] = field(factory=dict, hash=False)
     """Fields X sent that this version does not know, kept as parsed JSON."""
 
     @classmethod

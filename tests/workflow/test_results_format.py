@@ -167,3 +167,10 @@ def test_real_user_line_without_redacted_at(real_responses: Path) -> None:
 
     assert result.id == "#######" and result.redacted_at is None
     assert result.created_at == dt.datetime(2013, 3, 26, 2, 46, 15, tzinfo=dt.UTC)
+
+
+def test_results_can_be_kept_in_a_set() -> None:
+    result = parse_line(LINE, 1)
+    with_extra = parse_line(LINE[:-1] + b',"region":"eu"}', 1)
+
+    assert len({result, result, with_extra}) == 2
