@@ -421,6 +421,7 @@ class ResumableUpload:
     job: ComplianceJob
     prepared: PreparedUpload
     policy: RetryPolicy
+    progress: Progress | None = None
     chunk_size: int = field(factory=lambda: c.RESUMABLE_CHUNK)
     session_url: str | None = None
     offset: int = 0
@@ -488,6 +489,7 @@ class ResumableUpload:
     def after_break(self, cause: str, status: int | None = None) -> float:
         """Seconds to wait before asking storage how much arrived; after too many stalls in a row,
         ``UploadError`` (storage kept answering ``status``) or ``APIConnectionError`` (no answer)."""
+        logger.info("upload of job %s broke at byte %d (%s): resuming", self.job.id, self.offset, cause)
         self.stalls += 1
         if self.stalls > self.policy.max_retries:
             message = (
@@ -502,6 +504,8 @@ class ResumableUpload:
     def _advance(self, offset: int) -> None:
         if offset > self.offset:
             self.stalls = 0
+            if self.progress is not None:
+                self.progress(offset, self.prepared.size)
         self.offset = offset
 
 
@@ -528,6 +532,7 @@ class Download:
 
     job: ComplianceJob
     policy: RetryPolicy
+    progress: Progress | None = None
     offset: int = 0
     total: int | None = None
     stalls: int = 0
@@ -574,14 +579,18 @@ class Download:
         if chunk:
             self.offset += len(chunk)
             self.stalls = 0
+            if self.progress is not None:
+                self.progress(self.offset, self.total)
         return chunk
 
     @property
-    def complete(self) -> bool:
-        return self.total is not None and self.offset >= self.total
+    def finished(self) -> bool:
+        """Whether the answer that just ended held the rest (unknown length: taken as whole)."""
+        return self.total is None or self.offset >= self.total
 
     def after_break(self, cause: str) -> float:
         """Seconds to wait before resuming; ``DownloadError`` after too many breaks in a row."""
+        logger.info("download of job %s broke at byte %d (%s): resuming", self.job.id, self.offset, cause)
         self.stalls += 1
         if self.stalls > self.policy.max_retries:
             got = f"{self.offset} of {self.total}" if self.total is not None else str(self.offset)

@@ -345,27 +345,23 @@ class ComplianceClient(_ClientCore):
     def _upload_resumable(
         self, job: ComplianceJob, prepared: PreparedUpload, progress: Progress | None
     ) -> None:
-        upload = ResumableUpload(job, prepared, self.retry_policy)
+        upload = ResumableUpload(job, prepared, self.retry_policy, progress)
         upload.on_start(self._send_storage(upload.start_request()))
         while not upload.done:
-            request = upload.chunk_request()
             try:
-                response = self._http.request(**request, timeout=self.timeout)
+                response = self._http.request(**upload.chunk_request(), timeout=self.timeout)
             except httpx.TransportError as error:
                 transient, cause, status = True, type(error).__name__, None
             else:
                 transient, status = upload.on_answer(response), response.status_code
                 cause = f"storage answered {status}"
-            if progress is not None:
-                progress(upload.offset, prepared.size)
             if transient:
-                logger.info("upload of job %s broke at byte %d (%s): resuming", job.id, upload.offset, cause)
                 self._sleep(upload.after_break(cause, status))
                 upload.on_answer(self._send_storage(upload.status_request()), query=True)
 
     def _download(self, job: ComplianceJob, progress: Progress | None) -> Iterator[bytes]:
         check_download(job, self._clock())
-        download = Download(job, self.retry_policy)
+        download = Download(job, self.retry_policy, progress)
         while True:
             try:
                 with self._http.stream(**download.request(), timeout=self.timeout) as response:
@@ -373,19 +369,15 @@ class ComplianceClient(_ClientCore):
                         response.read()  # an error's body says why (Cloud Storage's XML Code)
                     if download.on_response(response):
                         for chunk in response.iter_raw():
-                            data = download.accept(chunk)
-                            if data:
+                            if data := download.accept(chunk):
                                 yield data
-                                if progress is not None:
-                                    progress(download.offset, download.total)
-                if download.total is None or download.complete:
+                if download.finished:
                     return
                 cause = "an answer shorter than its Content-Length"
             except httpx.TransportError as error:
                 cause = type(error).__name__
             except RetryableAnswer as answer:
                 cause = str(answer)
-            logger.info("download of job %s broke at byte %d (%s): resuming", job.id, download.offset, cause)
             self._sleep(download.after_break(cause))
 
     def _send(
@@ -610,27 +602,23 @@ class AsyncComplianceClient(_ClientCore):
     async def _upload_resumable(
         self, job: ComplianceJob, prepared: PreparedUpload, progress: Progress | None
     ) -> None:
-        upload = ResumableUpload(job, prepared, self.retry_policy)
+        upload = ResumableUpload(job, prepared, self.retry_policy, progress)
         upload.on_start(await self._send_storage(upload.start_request()))
         while not upload.done:
-            request = upload.chunk_request()
             try:
-                response = await self._http.request(**request, timeout=self.timeout)
+                response = await self._http.request(**upload.chunk_request(), timeout=self.timeout)
             except httpx.TransportError as error:
                 transient, cause, status = True, type(error).__name__, None
             else:
                 transient, status = upload.on_answer(response), response.status_code
                 cause = f"storage answered {status}"
-            if progress is not None:
-                progress(upload.offset, prepared.size)
             if transient:
-                logger.info("upload of job %s broke at byte %d (%s): resuming", job.id, upload.offset, cause)
                 await self._sleep(upload.after_break(cause, status))
                 upload.on_answer(await self._send_storage(upload.status_request()), query=True)
 
     async def _download(self, job: ComplianceJob, progress: Progress | None) -> AsyncGenerator[bytes, None]:
         check_download(job, self._clock())
-        download = Download(job, self.retry_policy)
+        download = Download(job, self.retry_policy, progress)
         while True:
             try:
                 async with self._http.stream(**download.request(), timeout=self.timeout) as response:
@@ -638,19 +626,15 @@ class AsyncComplianceClient(_ClientCore):
                         await response.aread()  # an error's body says why (Cloud Storage's XML Code)
                     if download.on_response(response):
                         async for chunk in response.aiter_raw():
-                            data = download.accept(chunk)
-                            if data:
+                            if data := download.accept(chunk):
                                 yield data
-                                if progress is not None:
-                                    progress(download.offset, download.total)
-                if download.total is None or download.complete:
+                if download.finished:
                     return
                 cause = "an answer shorter than its Content-Length"
             except httpx.TransportError as error:
                 cause = type(error).__name__
             except RetryableAnswer as answer:
                 cause = str(answer)
-            logger.info("download of job %s broke at byte %d (%s): resuming", job.id, download.offset, cause)
             await self._sleep(download.after_break(cause))
 
     async def _send(
