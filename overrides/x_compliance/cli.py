@@ -284,7 +284,7 @@ def upload(
     ],
     as_json: JsonOption = False,
 ) -> None:
-    """Upload a file of IDs (one per line) to a job. Every line is checked before anything is sent."""
+    """Upload a file of IDs (one per line) to a job. A bad line stops the upload; storage keeps nothing."""
     with _client() as client, _bar("uploading") as progress:
         sent = client.upload_ids(job_id, file, progress=progress)
     if as_json:

@@ -94,10 +94,10 @@ class _ClientCore:
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r}, bearer_token='***')"
 
-    def _storage_exchange(self, request: dict[str, Any]) -> Exchange:
-        """Retry state for a request to a signed storage URL: no token, no rate-limit bucket."""
-        request["timeout"] = self.timeout
-        return Exchange(
+    def _storage_exchange(self, request: dict[str, Any]) -> tuple[Exchange, dict[str, Any]]:
+        """Retry state for a request to a signed storage URL (no token, no rate-limit bucket), and
+        the request with the client's timeout."""
+        exchange = Exchange(
             method=request["method"],
             url=request["url"],
             policy=self.retry_policy,
@@ -105,6 +105,7 @@ class _ClientCore:
             secrets=(self._token,),
             clock=self._clock,
         )
+        return exchange, {**request, "timeout": self.timeout}
 
     def _wait_progress(self, poller: Poller, timeout: float | None, progress: Progress | None) -> None:
         if progress is not None:
@@ -412,7 +413,7 @@ class ComplianceClient(_ClientCore):
     def _send_storage(
         self, request: dict[str, Any], body: Callable[[], Iterator[bytes]] | None = None
     ) -> httpx.Response:
-        return self._send(self._storage_exchange(request), request, body)
+        return self._send(*self._storage_exchange(request), body)
 
     def close(self) -> None:
         """Close the HTTP client, unless it was given by the caller."""
@@ -669,7 +670,7 @@ class AsyncComplianceClient(_ClientCore):
     async def _send_storage(
         self, request: dict[str, Any], body: Callable[[], AsyncIterator[bytes]] | None = None
     ) -> httpx.Response:
-        return await self._send(self._storage_exchange(request), request, body)
+        return await self._send(*self._storage_exchange(request), body)
 
     async def close(self) -> None:
         """Close the HTTP client, unless it was given by the caller."""
