@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -29,11 +30,15 @@ def counting(statuses: Counter[int], lock: threading.Lock) -> dict[str, list[obj
     return {"response": [seen]}
 
 
-def test_threads_sharing_a_client_never_exceed_a_bucket() -> None:
+Call = Callable[[xc.ComplianceClient, xc.ComplianceJob, int], object]
+
+
+def threads_sharing_a_client(call: Call) -> tuple[Counter[str], Counter[int], dict[str, xc.RateLimit]]:
+    """WORKERS threads make CALLS_EACH ``call``s each through one client, against an emulator whose
+    buckets hold LIMIT: (outcomes ok/refused, statuses X answered, the client's rate limits)."""
     statuses: Counter[int] = Counter()
-    lock = threading.Lock()
     with Emulator(rate_limit=(LIMIT, 900)) as emu:
-        http = httpx.Client(event_hooks=counting(statuses, lock))  # type: ignore[arg-type]
+        http = httpx.Client(event_hooks=counting(statuses, threading.Lock()))  # type: ignore[arg-type]
         with xc.ComplianceClient(bearer_token=emu.token, base_url=emu.base_url, http_client=http) as client:
             job = client.create_job("tweets")
             statuses.clear()
@@ -42,10 +47,7 @@ def test_threads_sharing_a_client_never_exceed_a_bucket() -> None:
                 outcomes = []
                 for _ in range(CALLS_EACH):
                     try:
-                        if n % 2:
-                            client.get_job(job.id)
-                        else:
-                            client.list_jobs("tweets")
+                        call(client, job, n)
                         outcomes.append("ok")
                     except xc.RateLimitError:
                         outcomes.append("refused")
@@ -55,6 +57,14 @@ def test_threads_sharing_a_client_never_exceed_a_bucket() -> None:
                 outcomes = Counter(o for result in pool.map(work, range(WORKERS)) for o in result)
             limits = client.rate_limits
         http.close()
+    return outcomes, statuses, limits
+
+
+def test_threads_sharing_a_client_never_exceed_a_bucket() -> None:
+    def get_or_list(client: xc.ComplianceClient, job: xc.ComplianceJob, n: int) -> object:
+        return client.get_job(job.id) if n % 2 else client.list_jobs("tweets")
+
+    outcomes, statuses, limits = threads_sharing_a_client(get_or_list)
 
     sent_per_endpoint = WORKERS // 2 * CALLS_EACH  # 16 each, under the limit of 20
     assert outcomes == Counter(ok=2 * sent_per_endpoint)
@@ -64,32 +74,11 @@ def test_threads_sharing_a_client_never_exceed_a_bucket() -> None:
 
 
 def test_threads_asking_more_than_a_bucket_holds_get_no_429() -> None:
-    statuses: Counter[int] = Counter()
-    lock = threading.Lock()
-    with Emulator(rate_limit=(LIMIT, 900)) as emu:
-        http = httpx.Client(event_hooks=counting(statuses, lock))  # type: ignore[arg-type]
-        with xc.ComplianceClient(bearer_token=emu.token, base_url=emu.base_url, http_client=http) as client:
-            job = client.create_job("users")
-            statuses.clear()
-
-            def work(_: int) -> list[str]:
-                outcomes = []
-                for _ in range(CALLS_EACH):
-                    try:
-                        client.get_job(job.id)
-                        outcomes.append("ok")
-                    except xc.RateLimitError:
-                        outcomes.append("refused")
-                return outcomes
-
-            with ThreadPoolExecutor(WORKERS) as pool:
-                outcomes = Counter(o for result in pool.map(work, range(WORKERS)) for o in result)
-            left = client.rate_limits["GET /2/compliance/jobs/:id"].remaining
-        http.close()
+    outcomes, statuses, limits = threads_sharing_a_client(lambda client, job, _: client.get_job(job.id))
 
     assert outcomes == Counter(ok=LIMIT, refused=WORKERS * CALLS_EACH - LIMIT)
     assert statuses == Counter({200: LIMIT})  # the refused ones were never sent: no 429
-    assert left == 0
+    assert limits["GET /2/compliance/jobs/:id"].remaining == 0
 
 
 def test_tasks_sharing_an_async_client_never_exceed_a_bucket() -> None:
