@@ -6,7 +6,8 @@ costs every client measured against it the same. It is a raw-socket HTTP/1.1 ser
 per keep-alive connection, with every API answer prepared in advance: http.server's per-request
 parsing would cost as much as the client overhead this benchmark is looking for.
 
-- ``GET /2/compliance/jobs/ID``: one job, as X sends it (long signed URLs, rate-limit headers).
+- ``GET /2/compliance/jobs/ID``: one job, as X sends it (long signed URLs, rate-limit headers
+  counting down as X's do, from a window large enough for the whole run).
 - ``GET /2/compliance/jobs?...``: a page of ``LIST_PAGE`` jobs.
 - ``GET /download/NAME``: the file ``DATA_DIR/NAME``, with ``Content-Length``, by ``sendfile``.
 - ``PUT /upload/NAME``: a body with ``Content-Length`` (411 without), read and dropped; 200.
@@ -14,6 +15,7 @@ parsing would cost as much as the client overhead this benchmark is looking for.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import socket
@@ -25,6 +27,8 @@ from pathlib import Path
 from typing import Any
 
 LIST_PAGE = 100
+RATE_LIMIT = 10_000_000
+"""Requests per endpoint in the server's one window: more than any run makes."""
 MAX_LIFETIME = 30 * 60
 """Seconds after which the server stops by itself, whatever its parent does."""
 RECEIVE = 1024 * 1024
@@ -72,23 +76,22 @@ def answer(status: str, headers: dict[str, str], body_length: int) -> bytes:
     return ("\r\n".join(lines) + "\r\n\r\n").encode()
 
 
-def api_answer(body: bytes) -> bytes:
-    reset = int(time.time()) + 900
+def api_head(body_length: int, limit: int, remaining: int, reset: int) -> bytes:
     headers = {
         "content-type": "application/json; charset=utf-8",
-        "x-rate-limit-limit": "150",
-        "x-rate-limit-remaining": "149",
+        "x-rate-limit-limit": str(limit),
+        "x-rate-limit-remaining": str(remaining),
         "x-rate-limit-reset": str(reset),
     }
-    return answer("200 OK", headers, len(body)) + body
+    return answer("200 OK", headers, body_length)
 
 
 class Connection(socketserver.BaseRequestHandler):
     """One keep-alive connection: requests in, prepared answers out."""
 
     data_dir: Path
-    job_answer: bytes
-    list_answer: bytes
+    reset: int
+    remaining: dict[str, itertools.count[int]]
 
     def handle(self) -> None:
         sock: socket.socket = self.request
@@ -113,11 +116,17 @@ class Connection(socketserver.BaseRequestHandler):
             elif method == "GET" and path.startswith("/download/"):
                 self.download(sock, path.removeprefix("/download/"))
             elif method == "GET" and path.startswith("/2/compliance/jobs/"):
-                sock.sendall(self.job_answer)
+                self.api(sock, "get_job", JOB_BODY)
             elif method == "GET" and path == "/2/compliance/jobs":
-                sock.sendall(self.list_answer)
+                self.api(sock, "list_jobs", LIST_BODY)
             else:
                 sock.sendall(answer("404 Not Found", {}, 0))
+
+    def api(self, sock: socket.socket, endpoint: str, body: bytes) -> None:
+        """A prepared body under headers that count the endpoint's bucket down, as X's do: a client
+        that counts its own requests must see the server agree."""
+        remaining = max(0, RATE_LIMIT - next(self.remaining[endpoint]))
+        sock.sendall(api_head(len(body), RATE_LIMIT, remaining, self.reset) + body)
 
     def upload(self, sock: socket.socket, headers: dict[str, str], pending: bytes) -> bytes:
         """Read and drop a body of Content-Length bytes; what follows it stays pending."""
@@ -156,8 +165,9 @@ class Server(socketserver.ThreadingTCPServer):
 
 def serve(data_dir: Path) -> None:
     Connection.data_dir = data_dir
-    Connection.job_answer = api_answer(JOB_BODY)
-    Connection.list_answer = api_answer(LIST_BODY)
+    Connection.reset = int(time.time()) + MAX_LIFETIME
+    # next() on itertools.count is atomic under the GIL: connection threads may share one
+    Connection.remaining = {"get_job": itertools.count(1), "list_jobs": itertools.count(1)}
     with Server(("127.0.0.1", 0), Connection) as server:
         print(server.server_address[1], flush=True)
         threading.Thread(target=server.serve_forever, daemon=True).start()
