@@ -24,8 +24,13 @@ class ComplianceJobField(StrEnum):
     def from_value(cls, value: object) -> "ComplianceJobField":
         """The member for ``value``: a dict lookup for known values (calling the class goes through
         EnumMeta.__call__, ten times slower), else ``cls(value)``, which keeps unknown strings."""
-        member = cls._value2member_map_.get(value) if isinstance(value, str) else None
-        return member if isinstance(member, cls) else cls(value)
+        try:
+            return _MEMBERS[value]
+        except (
+            KeyError,
+            TypeError,
+        ):  # TypeError: an unhashable value, which cls() refuses
+            return cls(value)
 
     @classmethod
     def _missing_(cls, value: object) -> "ComplianceJobField | None":
@@ -41,3 +46,8 @@ class ComplianceJobField(StrEnum):
 
     def __str__(self) -> str:
         return str(self.value)
+
+
+_MEMBERS: dict[object, ComplianceJobField] = {
+    member.value: member for member in ComplianceJobField
+}

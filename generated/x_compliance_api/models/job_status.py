@@ -27,8 +27,13 @@ class JobStatus(StrEnum):
     def from_value(cls, value: object) -> "JobStatus":
         """The member for ``value``: a dict lookup for known values (calling the class goes through
         EnumMeta.__call__, ten times slower), else ``cls(value)``, which keeps unknown strings."""
-        member = cls._value2member_map_.get(value) if isinstance(value, str) else None
-        return member if isinstance(member, cls) else cls(value)
+        try:
+            return _MEMBERS[value]
+        except (
+            KeyError,
+            TypeError,
+        ):  # TypeError: an unhashable value, which cls() refuses
+            return cls(value)
 
     @classmethod
     def _missing_(cls, value: object) -> "JobStatus | None":
@@ -44,3 +49,6 @@ class JobStatus(StrEnum):
 
     def __str__(self) -> str:
         return str(self.value)
+
+
+_MEMBERS: dict[object, JobStatus] = {member.value: member for member in JobStatus}

@@ -18,8 +18,13 @@ class JobStatusFilter(StrEnum):
     def from_value(cls, value: object) -> "JobStatusFilter":
         """The member for ``value``: a dict lookup for known values (calling the class goes through
         EnumMeta.__call__, ten times slower), else ``cls(value)``, which keeps unknown strings."""
-        member = cls._value2member_map_.get(value) if isinstance(value, str) else None
-        return member if isinstance(member, cls) else cls(value)
+        try:
+            return _MEMBERS[value]
+        except (
+            KeyError,
+            TypeError,
+        ):  # TypeError: an unhashable value, which cls() refuses
+            return cls(value)
 
     @classmethod
     def _missing_(cls, value: object) -> "JobStatusFilter | None":
@@ -35,3 +40,8 @@ class JobStatusFilter(StrEnum):
 
     def __str__(self) -> str:
         return str(self.value)
+
+
+_MEMBERS: dict[object, JobStatusFilter] = {
+    member.value: member for member in JobStatusFilter
+}

@@ -16,8 +16,13 @@ class JobType(StrEnum):
     def from_value(cls, value: object) -> "JobType":
         """The member for ``value``: a dict lookup for known values (calling the class goes through
         EnumMeta.__call__, ten times slower), else ``cls(value)``, which keeps unknown strings."""
-        member = cls._value2member_map_.get(value) if isinstance(value, str) else None
-        return member if isinstance(member, cls) else cls(value)
+        try:
+            return _MEMBERS[value]
+        except (
+            KeyError,
+            TypeError,
+        ):  # TypeError: an unhashable value, which cls() refuses
+            return cls(value)
 
     @classmethod
     def _missing_(cls, value: object) -> "JobType | None":
@@ -33,3 +38,6 @@ class JobType(StrEnum):
 
     def __str__(self) -> str:
         return str(self.value)
+
+
+_MEMBERS: dict[object, JobType] = {member.value: member for member in JobType}

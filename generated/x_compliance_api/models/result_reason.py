@@ -23,8 +23,13 @@ class ResultReason(StrEnum):
     def from_value(cls, value: object) -> "ResultReason":
         """The member for ``value``: a dict lookup for known values (calling the class goes through
         EnumMeta.__call__, ten times slower), else ``cls(value)``, which keeps unknown strings."""
-        member = cls._value2member_map_.get(value) if isinstance(value, str) else None
-        return member if isinstance(member, cls) else cls(value)
+        try:
+            return _MEMBERS[value]
+        except (
+            KeyError,
+            TypeError,
+        ):  # TypeError: an unhashable value, which cls() refuses
+            return cls(value)
 
     @classmethod
     def _missing_(cls, value: object) -> "ResultReason | None":
@@ -40,3 +45,6 @@ class ResultReason(StrEnum):
 
     def __str__(self) -> str:
         return str(self.value)
+
+
+_MEMBERS: dict[object, ResultReason] = {member.value: member for member in ResultReason}
