@@ -102,21 +102,23 @@ def job_id(value: object) -> str:
     return text
 
 
+_JOB_TYPES = {member.value: member for member in JobType}
+_STATUS_FILTERS = {member.value: member for member in JobStatusFilter}
+
+
 def job_type(value: object) -> JobType:
     """``"tweets"``, ``"users"`` or a ``JobType`` member; anything else is a ``ValueError``."""
-    known = {member.value for member in JobType.__members__.values()}
-    if isinstance(value, str) and value in known:
-        return JobType(value)
-    raise ValueError(f"job type must be one of {sorted(known)}, not {value!r}")
+    if isinstance(value, str) and value in _JOB_TYPES:
+        return _JOB_TYPES[value]
+    raise ValueError(f"job type must be one of {sorted(_JOB_TYPES)}, not {value!r}")
 
 
 def status_filter(value: object) -> JobStatusFilter:
     """A status X accepts as a list filter: created, in_progress, failed or complete."""
-    known = {member.value for member in JobStatusFilter.__members__.values()}
-    if isinstance(value, str) and value in known:
-        return JobStatusFilter(value)
+    if isinstance(value, str) and value in _STATUS_FILTERS:
+        return _STATUS_FILTERS[value]
     hint = " (X does not filter on expired)" if value == JobStatus.EXPIRED else ""
-    raise ValueError(f"status filter must be one of {sorted(known)}, not {value!r}{hint}")
+    raise ValueError(f"status filter must be one of {sorted(_STATUS_FILTERS)}, not {value!r}{hint}")
 
 
 def job_name(value: object) -> str:

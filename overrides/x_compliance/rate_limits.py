@@ -12,7 +12,7 @@ import datetime as dt
 import threading
 from collections.abc import Iterable, Mapping
 
-from attrs import evolve, frozen
+from attrs import frozen
 
 from x_compliance import _constants as c
 
@@ -87,7 +87,8 @@ class RateLimits:
                     return Hold(now + dt.timedelta(seconds=c.PROBE_WAIT), probe=True)
                 return None
             if known.remaining > 0:
-                self._by_endpoint[endpoint] = evolve(known, remaining=known.remaining - 1)
+                # not attrs.evolve, which looks the fields up again on every request
+                self._by_endpoint[endpoint] = RateLimit(known.limit, known.remaining - 1, known.reset_at)
                 return None
             return Hold(known.reset_at)
 
