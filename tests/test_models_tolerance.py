@@ -88,6 +88,29 @@ def test_extra_fields_are_kept() -> None:
     assert job.to_dict()["owner"] == {"id": "7"}
 
 
+def test_parsing_leaves_the_answer_alone() -> None:
+    # from_dict reads the answer's dict in place: it must neither change it nor share it
+    answer = {**JOB, "priority": "high"}
+    kept = dict(answer)
+
+    job = xc.ComplianceJob.from_dict(answer)
+    job["priority"] = "low"
+    plain = xc.ComplianceJob.from_dict(JOB)
+    plain["added"] = True
+
+    assert answer == kept
+    assert JOB.keys().isdisjoint({"added"})
+    assert job.additional_properties is not answer
+
+
+def test_a_mapping_that_is_not_a_dict_is_read() -> None:
+    from types import MappingProxyType
+
+    job = xc.ComplianceJob.from_dict(MappingProxyType({**JOB, "priority": "high"}))
+
+    assert job.id == JOB["id"] and job["priority"] == "high"
+
+
 def test_absent_optional_fields_are_unset() -> None:
     job = xc.ComplianceJob.from_dict(JOB)
 
