@@ -111,6 +111,46 @@ def test_a_mapping_that_is_not_a_dict_is_read() -> None:
     assert job.id == JOB["id"] and job["priority"] == "high"
 
 
+# Each model with only its required fields: from_dict tells an additional key by counting the
+# fields it read, which holds only while an absent optional field reads as UNSET.
+REQUIRED_ONLY: dict[str, dict[str, Any]] = {
+    "ComplianceJob": JOB,
+    "ComplianceJobListResponse": {},
+    "ComplianceJobResponse": {},
+    "ComplianceResult": {
+        "id": "1",
+        "action": "delete",
+        "reason": "deleted",
+        "created_at": JOB["created_at"],
+    },
+    "CreateComplianceJobRequest": {"type": "tweets"},
+    "InvalidRequestError": {"message": "The `type` query parameter value [DUMMY] is not valid"},
+    "InvalidRequestErrorParameters": {},
+    "InvalidRequestProblem": {"type": "about:blank", "title": "Invalid Request"},
+    "ListMeta": {},
+    "Problem": {"type": "about:blank", "title": "Not Found Error"},
+}
+
+
+@pytest.mark.parametrize("name", sorted(REQUIRED_ONLY))
+def test_an_unknown_key_beside_absent_optional_fields_is_kept(name: str) -> None:
+    import x_compliance_api.models as models
+
+    model = getattr(models, name)
+    extra = [["kept"]] if name == "InvalidRequestErrorParameters" else {"nested": True}
+
+    parsed = model.from_dict({**REQUIRED_ONLY[name], "x_unknown": extra})
+
+    assert parsed.additional_properties == {"x_unknown": extra}
+
+
+def test_every_model_with_additional_properties_is_covered() -> None:
+    import x_compliance_api.models as models
+
+    with_extras = {name for name in models.__all__ if hasattr(getattr(models, name), "additional_properties")}
+    assert with_extras == set(REQUIRED_ONLY)
+
+
 def test_absent_optional_fields_are_unset() -> None:
     job = xc.ComplianceJob.from_dict(JOB)
 
