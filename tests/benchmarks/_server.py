@@ -3,8 +3,9 @@
 Run in its own process (``python _server.py DATA_DIR``; it prints its port, then serves until its
 standard input closes or ``MAX_LIFETIME`` passes), so that its work runs on the other core and
 costs every client measured against it the same. It is a raw-socket HTTP/1.1 server, one thread
-per keep-alive connection, with every API answer prepared in advance: http.server's per-request
-parsing would cost as much as the client overhead this benchmark is looking for.
+per keep-alive connection, with every API body prepared in advance (only the rate-limit headers
+are written per request): http.server's per-request parsing would cost as much as the client
+overhead this benchmark is looking for.
 
 - ``GET /2/compliance/jobs/ID``: one job, as X sends it (long signed URLs, rate-limit headers
   counting down as X's do, from a window large enough for the whole run).
@@ -76,10 +77,10 @@ def answer(status: str, headers: dict[str, str], body_length: int) -> bytes:
     return ("\r\n".join(lines) + "\r\n\r\n").encode()
 
 
-def api_head(body_length: int, limit: int, remaining: int, reset: int) -> bytes:
+def api_head(body_length: int, remaining: int, reset: int) -> bytes:
     headers = {
         "content-type": "application/json; charset=utf-8",
-        "x-rate-limit-limit": str(limit),
+        "x-rate-limit-limit": str(RATE_LIMIT),
         "x-rate-limit-remaining": str(remaining),
         "x-rate-limit-reset": str(reset),
     }
@@ -91,7 +92,8 @@ class Connection(socketserver.BaseRequestHandler):
 
     data_dir: Path
     reset: int
-    remaining: dict[str, itertools.count[int]]
+    served: dict[str, itertools.count[int]]
+    """Requests answered so far, per endpoint (the bucket's count)."""
 
     def handle(self) -> None:
         sock: socket.socket = self.request
@@ -125,8 +127,8 @@ class Connection(socketserver.BaseRequestHandler):
     def api(self, sock: socket.socket, endpoint: str, body: bytes) -> None:
         """A prepared body under headers that count the endpoint's bucket down, as X's do: a client
         that counts its own requests must see the server agree."""
-        remaining = max(0, RATE_LIMIT - next(self.remaining[endpoint]))
-        sock.sendall(api_head(len(body), RATE_LIMIT, remaining, self.reset) + body)
+        remaining = max(0, RATE_LIMIT - next(self.served[endpoint]))
+        sock.sendall(api_head(len(body), remaining, self.reset) + body)
 
     def upload(self, sock: socket.socket, headers: dict[str, str], pending: bytes) -> bytes:
         """Read and drop a body of Content-Length bytes; what follows it stays pending."""
@@ -167,7 +169,7 @@ def serve(data_dir: Path) -> None:
     Connection.data_dir = data_dir
     Connection.reset = int(time.time()) + MAX_LIFETIME
     # next() on itertools.count is atomic under the GIL: connection threads may share one
-    Connection.remaining = {"get_job": itertools.count(1), "list_jobs": itertools.count(1)}
+    Connection.served = {"get_job": itertools.count(1), "list_jobs": itertools.count(1)}
     with Server(("127.0.0.1", 0), Connection) as server:
         print(server.server_address[1], flush=True)
         threading.Thread(target=server.serve_forever, daemon=True).start()
