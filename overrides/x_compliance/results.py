@@ -15,9 +15,10 @@ taken as UTC), and unknown fields (kept in ``extra``). A line that is not a JSON
 
 Speed: a results file has millions of lines, so each one's cost counts. A block of lines is decoded
 once and each line handed to the C scanner behind ``json.loads`` (``json.loads`` itself adds about a
-microsecond of Python per call); enums are looked up in dicts. A line the fast path does not take
-exactly as it is (a blank line, CR, a BOM, anything malformed) goes through ``parse_line``, which
-gives the same results and errors as before the fast path existed.
+microsecond of Python per call); enums are read by the generated ``*_from_value`` functions, a dict
+lookup for known values. A line the fast path does not take exactly as it is (a blank line, CR, a
+BOM, anything malformed) goes through ``parse_line``, which gives the same results and errors as
+before the fast path existed.
 """
 
 from __future__ import annotations
@@ -33,13 +34,13 @@ from attrs import field, frozen
 from x_compliance._redact import excerpt
 from x_compliance.errors import DownloadError
 from x_compliance_api.models import ResultAction, ResultReason
+from x_compliance_api.models.result_action import result_action_from_value
+from x_compliance_api.models.result_reason import result_reason_from_value
 
 __all__ = ["ComplianceResult", "LineReader"]
 
 _BOM = b"\xef\xbb\xbf"
 _KNOWN = frozenset({"id", "action", "reason", "created_at", "redacted_at"})
-_ACTIONS: dict[str, ResultAction] = {member.value: member for member in ResultAction}
-_REASONS: dict[str, ResultReason] = {member.value: member for member in ResultReason}
 # The C scanner json.loads runs: (value, end) of the JSON value at an index, skipping no whitespace.
 # (typeshed's stub wants a scanner as its context; at run time it is the decoder, as in json.decoder.)
 _scan = make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
@@ -66,12 +67,12 @@ class ComplianceResult:
     @classmethod
     def from_dict(cls, record: Mapping[str, Any]) -> ComplianceResult:
         """A result from one parsed line; ``KeyError``/``ValueError``/``TypeError`` if it is not one."""
-        # Positional, and known enum values from dicts: this runs once per line of a results file.
-        action, reason, redacted = record["action"], record["reason"], record.get("redacted_at")
+        # Positional, and enums by their modules' functions: this runs once per line of a results file.
+        redacted = record.get("redacted_at")
         return cls(
             _text(record["id"]),
-            _ACTIONS.get(action) or ResultAction(action),
-            _REASONS.get(reason) or ResultReason(reason),
+            result_action_from_value(record["action"]),
+            result_reason_from_value(record["reason"]),
             _timestamp(record["created_at"]),
             None if redacted is None else _timestamp(redacted),
             {} if record.keys() <= _KNOWN else {k: v for k, v in record.items() if k not in _KNOWN},

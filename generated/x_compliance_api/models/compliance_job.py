@@ -9,8 +9,8 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 from attrs import fields as _attrs_fields
 
-from ..models.job_status import JobStatus
-from ..models.job_type import JobType
+from ..models.job_status import JobStatus, job_status_from_value
+from ..models.job_type import JobType, job_type_from_value
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ComplianceJob")
@@ -172,9 +172,9 @@ class ComplianceJob:
         d = src_dict if type(src_dict) is dict else dict(src_dict)
         id = d["id"]
 
-        type_ = JobType.from_value(d["type"])
+        type_ = job_type_from_value(d["type"])
 
-        status = JobStatus.from_value(d["status"])
+        status = job_status_from_value(d["status"])
 
         created_at = datetime.datetime.fromisoformat(d["created_at"])
 

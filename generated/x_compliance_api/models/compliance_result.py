@@ -9,8 +9,8 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 from attrs import fields as _attrs_fields
 
-from ..models.result_action import ResultAction
-from ..models.result_reason import ResultReason
+from ..models.result_action import ResultAction, result_action_from_value
+from ..models.result_reason import ResultReason, result_reason_from_value
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ComplianceResult")
@@ -109,9 +109,9 @@ class ComplianceResult:
         d = src_dict if type(src_dict) is dict else dict(src_dict)
         id = d["id"]
 
-        action = ResultAction.from_value(d["action"])
+        action = result_action_from_value(d["action"])
 
-        reason = ResultReason.from_value(d["reason"])
+        reason = result_reason_from_value(d["reason"])
 
         created_at = datetime.datetime.fromisoformat(d["created_at"])
 

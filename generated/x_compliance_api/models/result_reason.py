@@ -21,15 +21,8 @@ class ResultReason(StrEnum):
 
     @classmethod
     def from_value(cls, value: object) -> "ResultReason":
-        """The member for ``value``: a dict lookup for known values (calling the class goes through
-        EnumMeta.__call__, ten times slower), else ``cls(value)``, which keeps unknown strings."""
-        try:
-            return _MEMBERS[value]
-        except (
-            KeyError,
-            TypeError,
-        ):  # TypeError: an unhashable value, which cls() refuses
-            return cls(value)
+        """The member for ``value``; see ``result_reason_from_value``."""
+        return result_reason_from_value(value)
 
     @classmethod
     def _missing_(cls, value: object) -> "ResultReason | None":
@@ -48,3 +41,19 @@ class ResultReason(StrEnum):
 
 
 _MEMBERS: dict[object, ResultReason] = {member.value: member for member in ResultReason}
+
+
+def result_reason_from_value(value: object) -> ResultReason:
+    """The member of ``ResultReason`` for ``value``, or the unknown string kept (see ``_missing_``).
+
+    Known values are a dict lookup: calling the class goes through EnumMeta.__call__, ten times
+    slower. The models call this function, not the class method: on Python 3.11 every attribute
+    of an Enum class goes through EnumType.__getattr__, which makes the method three times slower.
+    """
+    try:
+        return _MEMBERS[value]
+    except (
+        KeyError,
+        TypeError,
+    ):  # TypeError: an unhashable value, which the class refuses
+        return ResultReason(value)
