@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import pytest
 import x_compliance as xc
 from tests.conftest import REAL_RESPONSES
 from tests.real_responses import bodies, edited_files, kind, load
+from x_compliance._api import read_json
 from x_compliance_api.models import ComplianceResult as GeneratedResult
 from x_compliance_api.types import UNSET
 
@@ -42,6 +44,13 @@ def parse(real_responses: Path, name: str) -> Any:
 
 def test_recordings_are_present(real_responses: Path) -> None:
     assert len(bodies(real_responses)) >= 20
+
+
+@pytest.mark.parametrize("path", ALL_BODIES, ids=lambda p: p.name)
+def test_recorded_body_decodes_as_the_standard_library_decodes_it(path: Path) -> None:
+    raw = path.read_bytes()
+
+    assert read_json(raw) == json.loads(raw)
 
 
 @pytest.mark.parametrize("path", ALL_BODIES, ids=lambda p: p.name)

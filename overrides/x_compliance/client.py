@@ -184,12 +184,12 @@ class ComplianceClient(_ClientCore):
         ``status`` filters on created, in_progress, failed or complete.
         """
         call = _api.list_jobs_call(type, status)
-        return _api.read_jobs(call, self._call(call), self._token)
+        return _api.read_jobs(self._call(call), self._token)
 
     def get_job(self, job_id: _api.JobRef) -> ComplianceJob:
         """One job by id (a string or int of 1-19 digits, or a ``ComplianceJob``)."""
         call = _api.get_job_call(job_id)
-        return _api.read_job(call, self._call(call), self._token)
+        return _api.read_job(self._call(call), self._token)
 
     def create_job(
         self, type: _api.JobTypeArg, name: str | None = None, resumable: bool = False
@@ -206,7 +206,7 @@ class ComplianceClient(_ClientCore):
         once = _api.CreateOnce(call, started=self._clock(), max_retries=self.retry_policy.max_retries)
         while True:
             try:
-                return _api.read_job(call, self._call(call), self._token)
+                return _api.read_job(self._call(call), self._token)
             except (APIConnectionError, ServerError, ConflictError) as error:
                 if not once.worth_a_look(error):
                     raise
@@ -467,12 +467,12 @@ class AsyncComplianceClient(_ClientCore):
     ) -> list[ComplianceJob]:
         """See ``ComplianceClient.list_jobs``."""
         call = _api.list_jobs_call(type, status)
-        return _api.read_jobs(call, await self._call(call), self._token)
+        return _api.read_jobs(await self._call(call), self._token)
 
     async def get_job(self, job_id: _api.JobRef) -> ComplianceJob:
         """See ``ComplianceClient.get_job``."""
         call = _api.get_job_call(job_id)
-        return _api.read_job(call, await self._call(call), self._token)
+        return _api.read_job(await self._call(call), self._token)
 
     async def create_job(
         self, type: _api.JobTypeArg, name: str | None = None, resumable: bool = False
@@ -482,7 +482,7 @@ class AsyncComplianceClient(_ClientCore):
         once = _api.CreateOnce(call, started=self._clock(), max_retries=self.retry_policy.max_retries)
         while True:
             try:
-                return _api.read_job(call, await self._call(call), self._token)
+                return _api.read_job(await self._call(call), self._token)
             except (APIConnectionError, ServerError, ConflictError) as error:
                 if not once.worth_a_look(error):
                     raise

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from collections.abc import Callable
 
 import pytest
 
 import x_compliance as xc
 from tests.client.scripted import JOB, TOKEN, Driver, job_response, json_response
+from x_compliance_api.types import UNSET
 
 Api = Callable[..., Driver]
 
@@ -51,6 +53,19 @@ def test_list_jobs_without_data_is_empty(api: Api) -> None:
     x = api(json_response(200, {"meta": {"result_count": 0}}))
 
     assert x.list_jobs("users") == []
+
+
+def test_answers_orjson_refuses_are_read_as_the_standard_library_reads_them(api: Api) -> None:
+    # A job name with a lone surrogate escape, and an unknown field holding NaN (json.dumps writes
+    # both): orjson refuses these bodies, and a page of jobs must not be lost for one odd value.
+    named = {**JOB, "name": "\ud800 nightly"}
+    x = api(json_response(200, {"data": [JOB, named]}), job_response(score=math.nan))
+
+    jobs = x.list_jobs("tweets")
+    job = x.get_job("1")
+
+    assert [j.name for j in jobs] == [UNSET, "\ud800 nightly"]
+    assert job.id == JOB["id"] and math.isnan(job.additional_properties["score"])
 
 
 def test_create_job_sends_json_body(api: Api) -> None:
