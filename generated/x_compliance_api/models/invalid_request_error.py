@@ -2,17 +2,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 from attrs import fields as _attrs_fields
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.invalid_request_error_parameters import InvalidRequestErrorParameters
-
 
 T = TypeVar("T", bound="InvalidRequestError")
 
@@ -60,10 +56,6 @@ class InvalidRequestError:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.invalid_request_error_parameters import (
-            InvalidRequestErrorParameters,  # noqa: PLC0415
-        )
-
         # x-compliance: fields are read in place (no copy emptied by pops), the class is called with
         # positional arguments (keywords take attrs' __init__ twice as long) and unknown keys are
         # collected only when there are any: a page of 100 jobs is parsed in a third less time.
@@ -111,3 +103,7 @@ class InvalidRequestError:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported after the class, so that models referring to each other import in either order.
+from ..models.invalid_request_error_parameters import InvalidRequestErrorParameters  # noqa: E402
