@@ -250,9 +250,12 @@ def read_json(body: bytes) -> Any:
 
 
 def _parse(response: httpx.Response, model: type[M], secrets: tuple[str, ...]) -> M:
-    """``model`` read from a 2xx answer; the error the answer stands for otherwise."""
+    """``model`` read from a 200 answer, the only success the spec defines; the error the answer
+    stands for otherwise (another 2xx is an answer this client cannot read)."""
     if not 200 <= response.status_code < 300:
         raise error_for(response, *secrets)
+    if response.status_code != 200:
+        raise _unreadable(response, None, secrets)
     try:
         return model.from_dict(read_json(response.content))
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:

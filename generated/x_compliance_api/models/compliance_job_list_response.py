@@ -139,7 +139,7 @@ class ComplianceJobListResponse:
         return key in self.additional_properties
 
 
-# Imported after the class, so that models referring to each other import in either order.
+# Imported once, after the class (so that models may refer to each other), not in each method.
 from ..models.compliance_job import ComplianceJob  # noqa: E402
 from ..models.list_meta import ListMeta  # noqa: E402
 from ..models.problem import Problem  # noqa: E402

@@ -121,6 +121,6 @@ class ComplianceJobResponse:
         return key in self.additional_properties
 
 
-# Imported after the class, so that models referring to each other import in either order.
+# Imported once, after the class (so that models may refer to each other), not in each method.
 from ..models.compliance_job import ComplianceJob  # noqa: E402
 from ..models.problem import Problem  # noqa: E402

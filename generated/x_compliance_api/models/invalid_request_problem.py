@@ -187,5 +187,5 @@ class InvalidRequestProblem:
         return key in self.additional_properties
 
 
-# Imported after the class, so that models referring to each other import in either order.
+# Imported once, after the class (so that models may refer to each other), not in each method.
 from ..models.invalid_request_error import InvalidRequestError  # noqa: E402
