@@ -1,6 +1,6 @@
 """x-compliance measured against bare httpx (and the peers, where installed), in one run.
 
-    make bench              # the whole run: about four minutes (installs the ``bench`` extra first)
+    make bench              # the whole run: 5 to 6 minutes on two cores (installs the bench extra)
     make bench-quick        # small sizes, a smoke test for CI: about fifteen seconds
     .venv/bin/python tests/benchmarks/bench.py [--quick] [--only SECTION] [--no-peers]
 
