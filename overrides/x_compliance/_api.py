@@ -235,7 +235,7 @@ def read_jobs(response: httpx.Response, *secrets: str) -> list[ComplianceJob]:
         if isinstance(parsed.errors, Unset) or not parsed.errors:
             return []
         raise _error_without_data(response, parsed.errors, secrets)
-    return list(parsed.data)
+    return parsed.data  # a fresh list: the envelope it came in is dropped
 
 
 def read_json(body: bytes) -> Any:
