@@ -30,6 +30,7 @@ import os
 import queue
 import re
 import secrets
+import sys
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -366,14 +367,17 @@ def _one_width(block: bytes, width: int) -> bool:
 
 @functools.cache
 def _digit_span() -> Callable[[bytearray], int] | None:
-    """How many digits a bytearray starts with, by the C library's ``strspn``; None where ctypes or
-    the C library's symbols are not at hand (Windows, builds without ctypes): ``bytes.translate`` then.
+    """How many digits a non-empty bytearray starts with, by the C library's ``strspn``; None where
+    ctypes or the C library's symbols are not at hand (Windows, builds without ctypes), and
+    ``bytes.translate`` checks instead.
 
-    ``strspn`` stops at a NUL byte: a bytearray's buffer always has one after its last byte (see
-    ``PyByteArray_AsString``), and a NUL inside the data stops it short, so the data is not all digits.
-    ctypes releases the GIL for the call. It is imported on first use, not with x_compliance, whose
-    import it would slow.
+    ``strspn`` stops at a NUL byte: CPython keeps one after a bytearray's last byte (see
+    ``PyByteArray_AsString``; other Pythons get None), and a NUL inside the data stops it short, so
+    the data is not all digits. ctypes releases the GIL for the call. It is imported on first use,
+    not with x_compliance, whose import it would slow.
     """
+    if sys.implementation.name != "cpython":
+        return None
     try:
         import ctypes
 
@@ -384,7 +388,9 @@ def _digit_span() -> Callable[[bytearray], int] | None:
     strspn.argtypes = (ctypes.c_void_p, ctypes.c_char_p)
 
     def digit_span(buffer: bytearray) -> int:
-        return strspn(ctypes.addressof(ctypes.c_char.from_buffer(buffer)), _DIGITS)  # type: ignore[no-any-return]
+        # byref holds the buffer's export (no resizing) for the call, which runs without the GIL
+        start = ctypes.byref(ctypes.c_char.from_buffer(buffer))
+        return strspn(start, _DIGITS)  # type: ignore[no-any-return]
 
     return digit_span if digit_span(bytearray(b"0123456789a9")) == 10 else None
 
