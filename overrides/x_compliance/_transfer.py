@@ -11,7 +11,8 @@ every byte twice in a row; this way checking overlaps sending. A line that is va
 spool. Iterables, file objects and resumable jobs are checked whole before a byte is sent
 (``prepare_upload``): anything not clean is first written clean to a temporary spool file. Either
 way the upload has a known size: a plain ``PUT`` with ``Content-Length``, or Cloud Storage's
-resumable protocol in chunks. Clean blocks are checked at memory speed (see ``_clean_lines``).
+resumable protocol in chunks. Clean blocks of one width are checked at 4 to 6 GB/s (see
+``_clean_lines``).
 
 Downloads: a ``GET`` of the signed URL with ``Accept-Encoding: identity`` (so byte offsets are the
 file's own); after a dropped or short answer, the next ``GET`` asks ``Range: bytes=N-`` from the
@@ -330,10 +331,11 @@ def _check_blocks(blocks: Iterable[bytes], spool: IO[bytes] | None) -> tuple[int
 def _clean_lines(block: bytes) -> int | None:
     """How many lines ``block`` (whole lines) holds when each is 1-19 digits; None when one is not.
 
-    A regular expression looks at every byte in Python's regex engine (about 300 MB/s); these are
-    bytes methods and C's ``strspn``, at memory speed. IDs of one width, the usual file (X's post IDs
-    have 19 digits), go to ``_one_width``. Any other block is mapped to its shape, where a character
-    that is not a digit, an empty line, or 20 digits in a row is a substring search.
+    A regular expression looks at every byte in Python's regex engine (0.2 to 0.3 GB/s). IDs of one
+    width, the usual file (X's post IDs have 19 digits), are checked at 4 to 6 GB/s instead
+    (``_one_width``). Any other block is mapped to its shape, where a character that is not a
+    digit, an empty line, or 20 digits in a row is a substring search: 0.2 to 0.3 GB/s too, a
+    little faster than the expression, since every search meets a newline every few bytes.
     """
     width = block.find(b"\n")
     if 1 <= width <= 19 and len(block) % (width + 1) == 0 and _one_width(block, width):
