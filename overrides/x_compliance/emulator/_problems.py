@@ -49,12 +49,7 @@ UNAUTHORIZED: Final[ProblemJSON] = {
     "detail": "Unauthorized",
 }
 
-TOO_MANY_REQUESTS: Final[ProblemJSON] = {
-    "title": "Too Many Requests",
-    "detail": "Too Many Requests",
-    "type": "about:blank",
-    "status": 429,
-}
+TOO_MANY_REQUESTS: Final[ProblemJSON] = about_blank(429)
 
 CONFLICT: Final[ProblemJSON] = {
     "title": "Conflict",
@@ -85,10 +80,6 @@ def job_not_found(job_id: str) -> dict[str, object]:
             }
         ]
     }
-
-
-def method_not_allowed() -> ProblemJSON:
-    return about_blank(405)
 
 
 def html_page(status: int) -> bytes:
@@ -137,7 +128,8 @@ ANONYMOUS_ACCESS: Final = storage_error(
 )
 
 
-def malformed_signed_url(details: str) -> bytes:
+def invalid_argument(details: str) -> bytes:
+    """A malformed signed URL, or a resumable chunk that does not fit its session."""
     return storage_error("InvalidArgument", "Invalid argument.", details)
 
 
@@ -148,10 +140,6 @@ NO_SUCH_UPLOAD: Final = storage_error(
 )
 
 INVALID_RANGE: Final = storage_error("InvalidRange", "The requested range cannot be satisfied.")
-
-
-def bad_upload_request(details: str) -> bytes:
-    return storage_error("InvalidArgument", "Invalid argument.", details)
 
 
 MISSING_CONTENT_LENGTH: Final = storage_error(

@@ -101,8 +101,7 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             body = RequestBody(self.rfile, self.headers)
         except MalformedBody:
-            self.close_connection = True
-            self._send(problem_reply(400, problems.about_blank(400)))
+            self._reject_malformed()
             return
         target, answer = self._route(url.path, url.query, body)
         fault = self.server.faults.take(target) if target is not None else None
@@ -130,8 +129,12 @@ class _Handler(BaseHTTPRequestHandler):
         except ConnectionDropped:
             self._drop()
         except MalformedBody:
-            self.close_connection = True
-            self._send(problem_reply(400, problems.about_blank(400)))
+            self._reject_malformed()
+
+    def _reject_malformed(self) -> None:
+        """A body whose framing is broken: what follows it cannot be read as the next request."""
+        self.close_connection = True
+        self._send(problem_reply(400, problems.about_blank(400)))
 
     def _route(
         self, path: str, query: str, body: RequestBody
@@ -232,4 +235,4 @@ def _drained(body: RequestBody, reply: Reply) -> Reply:
 
 def _not_allowed(body: RequestBody, allow: str) -> Reply:
     body.drain()
-    return problem_reply(405, problems.method_not_allowed(), [("Allow", allow)])
+    return problem_reply(405, problems.about_blank(405), [("Allow", allow)])

@@ -129,7 +129,9 @@ class JobBook:
         return [
             job
             for job in sorted(jobs, key=lambda job: int(job.id), reverse=True)
-            if app in (None, job.app) and job_type in (None, job.type) and status in (None, self.status(job))
+            if app in (None, job.app)
+            and job_type in (None, job.type)
+            and (status is None or self.status(job) == status)
         ]
 
     def to_json(self, job: Job) -> JobJSON:

@@ -28,7 +28,7 @@ from urllib.parse import quote, urlencode
 
 from x_compliance.emulator import _problems as problems
 from x_compliance.emulator._clock import Clock, goog_date, iso_seconds, parse_goog_date
-from x_compliance.emulator._state import DOWNLOAD_SECONDS, JobBook
+from x_compliance.emulator._state import DOWNLOAD_SECONDS, Job, JobBook
 from x_compliance.emulator._wire import (
     ConnectionDropped,
     FileSlice,
@@ -79,10 +79,11 @@ class Signer:
         return upload, download
 
     def _url(self, method: str, path: str, date: int, expires: int, signed_headers: str) -> str:
+        stamp = goog_date(date)
         query = {
             "X-Goog-Algorithm": ALGORITHM,
-            "X-Goog-Credential": f"emulator/{goog_date(date)[:8]}/auto/storage/goog4_request",
-            "X-Goog-Date": goog_date(date),
+            "X-Goog-Credential": f"emulator/{stamp[:8]}/auto/storage/goog4_request",
+            "X-Goog-Date": stamp,
             "X-Goog-Expires": str(expires),
             "X-Goog-SignedHeaders": signed_headers,
         }
@@ -105,14 +106,14 @@ class Signer:
             return xml_reply(403, problems.ANONYMOUS_ACCESS)
         for name, values in given.items():
             if len(values) != 1:
-                return xml_reply(400, problems.malformed_signed_url(f"{name} must be given once."))
+                return xml_reply(400, problems.invalid_argument(f"{name} must be given once."))
         params = {name: values[0] for name, values in given.items()}
         date = parse_goog_date(params["X-Goog-Date"])
         expires = params["X-Goog-Expires"]
         if params["X-Goog-Algorithm"] != ALGORITHM:
-            return xml_reply(400, problems.malformed_signed_url("Unsupported X-Goog-Algorithm."))
+            return xml_reply(400, problems.invalid_argument("Unsupported X-Goog-Algorithm."))
         if date is None or not expires.isdigit() or int(expires) > DOWNLOAD_SECONDS:
-            return xml_reply(400, problems.malformed_signed_url("Malformed X-Goog-Date or X-Goog-Expires."))
+            return xml_reply(400, problems.invalid_argument("Malformed X-Goog-Date or X-Goog-Expires."))
         names = params["X-Goog-SignedHeaders"].split(";")
         values = [(headers.get(name) or "").strip() if name != "host" else "" for name in names]
         expected = self._signature(method, path, params, values)
@@ -221,9 +222,11 @@ class Storage:
             if not session.complete and self._jobs.status(job) == "expired":
                 body.drain()
                 return xml_reply(404, problems.NO_SUCH_UPLOAD)
-            return self._session_put(session, headers.get("Content-Range"), body)
+            return self._session_put(session, job, headers.get("Content-Range"), body)
 
-    def _session_put(self, session: _Session, content_range: str | None, body: RequestBody) -> Reply | None:
+    def _session_put(
+        self, session: _Session, job: Job, content_range: str | None, body: RequestBody
+    ) -> Reply | None:
         if session.complete:
             body.drain()
             return Reply(200)
@@ -241,7 +244,7 @@ class Storage:
                 if body.read_all(0) is None:
                     return self._bad_chunk("A status query must have an empty body.")
                 if match[3] != "*" and int(match[3]) == session.received:
-                    return self._finish(session)
+                    return self._finish(session, job)
                 if match[3] != "*" and int(match[3]) < session.received:
                     return self._bad_chunk("The total is less than what was received.")
                 return self._incomplete(session)
@@ -258,7 +261,6 @@ class Storage:
             with session.path.open("ab") as sink:
                 for piece in body.chunks():
                     sink.write(piece)
-                    sink.flush()
         except ConnectionDropped:
             self._truncate(session, session.received)  # nothing of a broken request is kept
             return None
@@ -268,7 +270,7 @@ class Storage:
             return self._bad_chunk("The body's length does not match Content-Range.")
         if last is None or (total is not None and last + 1 == total):
             session.received += size
-            return self._finish(session)
+            return self._finish(session, job)
         kept = (last + 1) // RESUMABLE_QUANTUM * RESUMABLE_QUANTUM
         self._truncate(session, max(kept, session.received))
         return self._incomplete(session)
@@ -282,16 +284,14 @@ class Storage:
         headers = [("Range", f"bytes=0-{session.received - 1}")] if session.received else []
         return Reply(308, headers)
 
-    def _finish(self, session: _Session) -> Reply:
-        job = self._jobs.find(session.job_id)
+    def _finish(self, session: _Session, job: Job) -> Reply:
         session.complete = True
-        if job is not None:
-            self._jobs.accept_upload(job, session.path)
+        self._jobs.accept_upload(job, session.path)
         return Reply(200)
 
     @staticmethod
     def _bad_chunk(details: str) -> Reply:
-        return xml_reply(400, problems.bad_upload_request(details))
+        return xml_reply(400, problems.invalid_argument(details))
 
     def download(
         self,

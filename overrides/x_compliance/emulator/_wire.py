@@ -40,16 +40,10 @@ class RequestBody:
         self._left: int | None = None  # bytes left in a Content-Length body or the current chunk
         self._done = False
         length = headers.get("Content-Length")
-        if self._chunked:
-            self.declared_length: int | None = None
-        elif length is not None:
-            if not length.strip().isdigit():
+        if not self._chunked:
+            if length is not None and not length.strip().isdigit():
                 raise MalformedBody(f"Content-Length {length!r} is not a number")
-            self.declared_length = int(length)
-            self._left = self.declared_length
-        else:
-            self.declared_length = 0
-            self._left = 0
+            self._left = 0 if length is None else int(length)
         #: Whether the request said how long its body is (Content-Length or chunked).
         self.framed = self._chunked or length is not None
 
