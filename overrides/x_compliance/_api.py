@@ -249,6 +249,10 @@ def read_json(body: bytes) -> Any:
         return json.loads(body)
 
 
+_MODEL_ERRORS = (ValueError, KeyError, TypeError, AttributeError, RecursionError)
+"""What a generated ``from_dict`` raises on a document it cannot build its model from."""
+
+
 def _parse(response: httpx.Response, model: type[M], secrets: tuple[str, ...]) -> M:
     """``model`` read from a 200 answer, the only success the spec defines; the error the answer
     stands for otherwise (another 2xx is an answer this client cannot read)."""
@@ -258,7 +262,7 @@ def _parse(response: httpx.Response, model: type[M], secrets: tuple[str, ...]) -
         raise _unreadable(response, None, secrets)
     try:
         return model.from_dict(read_json(response.content))
-    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+    except _MODEL_ERRORS as exc:
         raise _unreadable(response, exc, secrets) from None
 
 
@@ -343,7 +347,7 @@ def _problems(raw: list[Any], model: type[Problem] | type[InvalidRequestProblem]
     for item in raw:
         try:
             parsed.append(model.from_dict(item))
-        except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        except _MODEL_ERRORS:
             continue
     return parsed
 

@@ -42,7 +42,7 @@ from x_compliance._transfer import (
     storage_error,
 )
 from x_compliance._wait import Poller
-from x_compliance.errors import APIConnectionError, ComplianceError, ConflictError, ServerError, UploadError
+from x_compliance.errors import ComplianceError, UploadError
 from x_compliance.rate_limits import GET_JOB, RateLimit, RateLimits
 from x_compliance.results import ComplianceResult, LineReader
 from x_compliance_api.models import ComplianceJob
@@ -207,7 +207,7 @@ class ComplianceClient(_ClientCore):
         while True:
             try:
                 return _api.read_job(self._call(call), self._token)
-            except (APIConnectionError, ServerError, ConflictError) as error:
+            except ComplianceError as error:
                 if not once.worth_a_look(error):
                     raise
                 # Give a request X may still be working on time to land before looking for its job.
@@ -483,7 +483,7 @@ class AsyncComplianceClient(_ClientCore):
         while True:
             try:
                 return _api.read_job(await self._call(call), self._token)
-            except (APIConnectionError, ServerError, ConflictError) as error:
+            except ComplianceError as error:
                 if not once.worth_a_look(error):
                     raise
                 # Give a request X may still be working on time to land before looking for its job.

@@ -100,11 +100,10 @@ class RateLimits:
 
     def update(self, endpoint: str, headers: Mapping[str, str]) -> None:
         seen = RateLimit.from_headers(headers)
+        if seen is None:
+            return
         with self._lock:
-            if seen is not None:
-                self._probes.pop(endpoint, None)  # the bucket is known now: nobody need wait
-            if seen is None:
-                return
+            self._probes.pop(endpoint, None)  # the bucket is known now: nobody need wait
             known = self._by_endpoint.get(endpoint)
             if known is not None and known.reset_at == seen.reset_at and known.remaining < seen.remaining:
                 return  # same window, and requests in flight (or a later answer) count lower
@@ -132,6 +131,10 @@ def rate_limit_headers(raw: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:
     }
 
 
+_NEVER = dt.datetime.max.replace(tzinfo=dt.UTC)
+"""The reset of a nonsense Retry-After or reset header: as good as never."""
+
+
 def reset_from_headers(headers: Mapping[str, str], now: dt.datetime) -> dt.datetime | None:
     """When a 429's bucket refills: ``x-rate-limit-reset``, else ``Retry-After`` seconds from now."""
     reset = _non_negative_int(headers.get("x-rate-limit-reset"))
@@ -142,7 +145,7 @@ def reset_from_headers(headers: Mapping[str, str], now: dt.datetime) -> dt.datet
         try:
             return now + dt.timedelta(seconds=retry_after)
         except OverflowError:  # a nonsense Retry-After: as good as never
-            return dt.datetime.max.replace(tzinfo=dt.UTC)
+            return _NEVER
     return None
 
 
@@ -158,4 +161,4 @@ def _from_unix(seconds: int) -> dt.datetime:
     try:
         return dt.datetime.fromtimestamp(seconds, dt.UTC)
     except (OverflowError, OSError, ValueError):
-        return dt.datetime.max.replace(tzinfo=dt.UTC)
+        return _NEVER
