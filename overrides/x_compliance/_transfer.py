@@ -103,20 +103,12 @@ class PreparedUpload:
         self, start: int = 0, end: int | None = None, progress: Progress | None = None
     ) -> Iterator[bytes]:
         """The bytes from ``start`` to ``end`` (exclusive), in blocks, reporting progress."""
-        end = self.size if end is None else end
-        with self.path.open("rb") as file:
-            file.seek(start)
-            done = start
-            while done < end:
-                block = file.read(min(c.TRANSFER_BLOCK, end - done))
-                if not block:
-                    raise UploadError(
-                        f"the upload file shrank while it was being sent ({done} of {end} bytes)"
-                    )
-                done += len(block)
-                yield block
-                if progress is not None:
-                    progress(done, self.size)
+        done = start
+        for block in _file_range(self.path, start, self.size if end is None else end):
+            done += len(block)
+            yield block
+            if progress is not None:
+                progress(done, self.size)
 
     def read(self, start: int, end: int) -> bytes:
         with self.path.open("rb") as file:
@@ -166,34 +158,41 @@ class CheckedFile:
 
     def _checked(self) -> Iterator[bytes]:
         """Runs in the read-ahead thread."""
-        self.count = line_number = done = 0
+        self.count = done = 0  # count: the lines checked so far, so also the last line's number
         partial = b""
-        with self.path.open("rb") as file:
-            while done < self.size:
-                block = file.read(min(c.TRANSFER_BLOCK, self.size - done))
-                if not block:
-                    raise UploadError(
-                        f"the upload file shrank while it was being sent ({done} of {self.size} bytes)"
-                    )
-                done += len(block)
-                # The line begun in the last block ends at this block's first newline; the rest is
-                # checked as a slice of the block (joining the two would copy the whole block again).
-                first, end = block.find(b"\n") + 1, block.rfind(b"\n") + 1
-                head = partial + block[:first] if first else b""  # no newline: nothing ends here
-                body = block[first:end]
-                partial = block[end:] if first else partial + block
-                head_lines, body_lines = _clean_lines(head), _clean_lines(body)
-                if head_lines is None or body_lines is None:
-                    for line in (head + body)[:-1].split(b"\n"):
-                        line_number += 1
-                        _check_line(line, line_number, None)  # ValueError at a bad line
-                    raise NotClean("a line needs cleaning (CR, spaces or a blank line)")
-                line_number += head_lines + body_lines
-                self.count += head_lines + body_lines
-                if done == self.size and partial:  # a last line without its newline
-                    _check_line(partial, line_number + 1, None)
-                    raise NotClean("the last line has no newline")
-                yield block
+        for block in _file_range(self.path, 0, self.size):
+            done += len(block)
+            # The line begun in the last block ends at this block's first newline; the rest is
+            # checked as a slice of the block (joining the two would copy the whole block again).
+            first, end = block.find(b"\n") + 1, block.rfind(b"\n") + 1
+            head = partial + block[:first] if first else b""  # no newline: nothing ends here
+            body = block[first:end]
+            partial = block[end:] if first else partial + block
+            head_lines, body_lines = _clean_lines(head), _clean_lines(body)
+            if head_lines is None or body_lines is None:
+                for line in (head + body)[:-1].split(b"\n"):
+                    self.count += 1
+                    _check_line(line, self.count, None)  # ValueError at a bad line
+                raise NotClean("a line needs cleaning (CR, spaces or a blank line)")
+            self.count += head_lines + body_lines
+            if done == self.size and partial:  # a last line without its newline
+                _check_line(partial, self.count + 1, None)
+                raise NotClean("the last line has no newline")
+            yield block
+
+
+def _file_range(path: Path, start: int, end: int) -> Iterator[bytes]:
+    """The bytes of ``path`` from ``start`` to ``end`` (exclusive), in blocks; ``UploadError`` if the
+    file ends before ``end`` (it shrank while it was being sent)."""
+    with path.open("rb") as file:
+        file.seek(start)
+        done = start
+        while done < end:
+            block = file.read(min(c.TRANSFER_BLOCK, end - done))
+            if not block:
+                raise UploadError(f"the upload file shrank while it was being sent ({done} of {end} bytes)")
+            done += len(block)
+            yield block
 
 
 def read_ahead(items: Iterator[bytes], depth: int) -> Iterator[bytes]:

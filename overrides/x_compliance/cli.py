@@ -65,7 +65,6 @@ R = TypeVar("R")
 
 TypeOption = Annotated[xc.JobType, typer.Option("--type", "-t", help="tweets (Post IDs) or users (user IDs)")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for pipes instead of a table.")]
-JobIdArgument = Annotated[str, typer.Argument(metavar="ID", help="A job id (1-19 digits).")]
 TimeoutOption = Annotated[
     float | None, typer.Option("--timeout", min=0, help="Give up waiting after this many seconds.")
 ]
@@ -96,9 +95,7 @@ def _fails_cleanly(command: Callable[P, R]) -> Callable[P, R]:
             with contextlib.suppress(OSError):
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             raise typer.Exit(0) from None
-        except xc.ComplianceError as error:
-            err.print(f"error: {error}", markup=False)
-        except (ValueError, OSError) as error:
+        except (xc.ComplianceError, ValueError, OSError) as error:
             err.print(f"error: {error}", markup=False)
         except KeyboardInterrupt:
             err.print("interrupted", markup=False)
@@ -119,6 +116,9 @@ def _job_id(value: str) -> str:
     if not (value.isdigit() and len(value) <= 19):
         raise typer.BadParameter(f"a job id is 1-19 digits, not {value!r}")
     return value
+
+
+JobIdArgument = Annotated[str, typer.Argument(metavar="ID", help="A job id (1-19 digits).", callback=_job_id)]
 
 
 # Output --------------------------------------------------------------------------------------
@@ -183,14 +183,18 @@ def _summary(counts: Counter[str], total: int | None = None) -> Table:
 
 
 @contextlib.contextmanager
-def _bar(description: str, unit_bytes: bool = True) -> Iterator[Callable[[int, int | None], None] | None]:
+def _bar(description: str) -> Iterator[Callable[[int, int | None], None] | None]:
     """A progress bar on stderr when it is a terminal; nothing otherwise."""
     if not err.is_terminal:
         yield None
         return
-    columns = [TextColumn("{task.description}"), BarColumn()]
-    if unit_bytes:
-        columns += [DownloadColumn(), TransferSpeedColumn(), TimeRemainingColumn()]
+    columns = [
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TimeRemainingColumn(),
+    ]
     with Progress(*columns, console=err, transient=True) as progress:
         task = progress.add_task(description, total=None)
 
@@ -254,9 +258,7 @@ def jobs_list(
 
 @jobs_app.command("get")
 @_fails_cleanly
-def jobs_get(
-    job_id: Annotated[str, typer.Argument(metavar="ID", callback=_job_id)], as_json: JsonOption = False
-) -> None:
+def jobs_get(job_id: JobIdArgument, as_json: JsonOption = False) -> None:
     """Show one job."""
     with _client() as client:
         _print_job(client.get_job(job_id), as_json)
@@ -278,7 +280,7 @@ def jobs_create(
 @app.command()
 @_fails_cleanly
 def upload(
-    job_id: Annotated[str, typer.Argument(metavar="ID", callback=_job_id)],
+    job_id: JobIdArgument,
     file: Annotated[
         Path, typer.Argument(metavar="FILE", exists=True, dir_okay=False, help="IDs, one per line.")
     ],
@@ -296,7 +298,7 @@ def upload(
 @app.command()
 @_fails_cleanly
 def wait(
-    job_id: Annotated[str, typer.Argument(metavar="ID", callback=_job_id)],
+    job_id: JobIdArgument,
     timeout: TimeoutOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -309,7 +311,7 @@ def wait(
 @app.command()
 @_fails_cleanly
 def download(
-    job_id: Annotated[str, typer.Argument(metavar="ID", callback=_job_id)],
+    job_id: JobIdArgument,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", dir_okay=False, help="Write the results file here.")
     ] = None,
