@@ -69,7 +69,7 @@ spec-check: $(BIN)/.installed $(SPEC_TOOLS)/node_modules/.installed
 	$(BIN)/python -m pytest -q tests/spec
 	$(REDOCLY) lint --config spec/redocly.yaml --lint-config error --max-problems 1000 spec/compliance.yaml
 	node $(SPEC_TOOLS)/generate-typescript.mjs spec/compliance.yaml .scratch/typescript/compliance.ts
-	$(NODE_BIN)/tsc --project tests/typescript/tsconfig.json --noEmit --strict
+	$(NODE_BIN)/tsc --project tests/typescript/tsconfig.json
 
 demo: $(BIN)/.installed
 	$(BIN)/x-compliance demo

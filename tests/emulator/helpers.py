@@ -58,13 +58,7 @@ def raw_request(url: str, head: str, body: bytes = b"") -> socket.socket:
     return connection
 
 
-def read_until_closed(connection: socket.socket) -> bytes:
-    received = b""
-    while True:
-        try:
-            piece = connection.recv(65536)
-        except ConnectionResetError:
-            return received
-        if not piece:
-            return received
-        received += piece
+def status_line(connection: socket.socket) -> bytes:
+    """The first line of the server's answer on ``connection`` (waiting at most 5 s)."""
+    connection.settimeout(5)
+    return connection.recv(65536).split(b"\r\n", 1)[0]

@@ -42,10 +42,10 @@ def test_two_emulators_in_one_process_do_not_interfere(
         assert [line["id"] for line in results(storage, job)] == ["10"]
 
 
-def test_stop_removes_the_temporary_folder(api: httpx.Client, storage: httpx.Client) -> None:
+def test_stop_removes_the_temporary_folder(transport: httpx.HTTPTransport, storage: httpx.Client) -> None:
     # given
     emu = Emulator()
-    run(api_client(emu, httpx.HTTPTransport()), storage, "tweets", ids_file(10))
+    run(api_client(emu, transport), storage, "tweets", ids_file(10))
     assert any(emu.storage_dir.iterdir())
     # when
     emu.stop()

@@ -17,6 +17,7 @@ from tests.emulator.helpers import (
     ids_file,
     raw_request,
     results,
+    status_line,
 )
 from x_compliance.emulator import Emulator
 
@@ -71,15 +72,7 @@ def test_put_without_length_gets_411(api: httpx.Client) -> None:
         "PUT {target} HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n",
         b"\r\n",
     )
-    assert read_until_closed_first_line(connection) == b"HTTP/1.1 411 Length Required"
-
-
-def read_until_closed_first_line(connection: object) -> bytes:
-    import socket
-
-    assert isinstance(connection, socket.socket)
-    connection.settimeout(5)
-    return connection.recv(65536).split(b"\r\n", 1)[0]
+    assert status_line(connection) == b"HTTP/1.1 411 Length Required"
 
 
 def test_second_upload_is_answered_but_ignored(api: httpx.Client, storage: httpx.Client) -> None:

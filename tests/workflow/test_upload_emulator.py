@@ -10,26 +10,23 @@ import pytest
 import x_compliance as xc
 from x_compliance import _constants
 
-emulator = pytest.importorskip("x_compliance.emulator", reason="the emulator is not in this tree yet")
 
-
-def test_bad_line_mid_upload_leaves_storage_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bad_line_mid_upload_leaves_storage_nothing(
+    client: xc.ComplianceClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(_constants, "TRANSFER_BLOCK", 4096)  # about 70 blocks sent before the bad one
     lines = [str(10**18 + n) for n in range(20_000)]
     lines[15_000] = "15x"
     path = tmp_path / "ids.txt"
     path.write_text("\n".join(lines) + "\n")
 
-    with emulator.Emulator(processing_seconds=0.0) as emu:
-        client = xc.ComplianceClient(bearer_token=emu.token, base_url=emu.base_url)
-        job = client.create_job("tweets")
-        with pytest.raises(ValueError, match="line 15001 is not an ID"):
-            client.upload_ids(job, path)
+    job = client.create_job("tweets")
+    with pytest.raises(ValueError, match="line 15001 is not an ID"):
+        client.upload_ids(job, path)
 
-        assert client.get_job(job.id).status == "created"
+    assert client.get_job(job.id).status == "created"
 
-        lines[15_000] = "15"
-        path.write_text("\n".join(lines) + "\n")
-        assert client.upload_ids(job, path) == 20_000
-        assert client.wait_for_job(job, timeout=60).status == "complete"
-        client.close()
+    lines[15_000] = "15"
+    path.write_text("\n".join(lines) + "\n")
+    assert client.upload_ids(job, path) == 20_000
+    assert client.wait_for_job(job, timeout=60).status == "complete"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -11,6 +12,7 @@ import pytest
 
 import x_compliance as xc
 from tests.emulated import as_found, assert_same, expected_results
+from x_compliance import _constants
 from x_compliance.emulator import Emulator
 
 IDS = [str(n) for n in random.Random(7).sample(range(1, 10**12), 3000)] + ["10", "10", "21"]
@@ -50,13 +52,15 @@ def test_download_results_equals_iter_results(client: xc.ComplianceClient, tmp_p
     assert sorted(p.name for p in tmp_path.iterdir()) == ["results.jsonl"]
 
 
-def test_resumable_upload_in_several_chunks(
-    client: xc.ComplianceClient, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from x_compliance import _constants
-
+@pytest.fixture
+def resumable_ids(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """About 1 MB of IDs, which resumable uploads send in four chunks of 256 KiB."""
     monkeypatch.setattr(_constants, "RESUMABLE_CHUNK", 256 * 1024)
-    ids = [str(n) for n in range(10**15, 10**15 + 60_000)]  # about 1 MB: four chunks
+    return [str(n) for n in range(10**15, 10**15 + 60_000)]
+
+
+def test_resumable_upload_in_several_chunks(client: xc.ComplianceClient, resumable_ids: list[str]) -> None:
+    ids = resumable_ids
 
     job = client.run_job("tweets", ids, resumable=True)
 
@@ -76,12 +80,9 @@ def test_dropped_upload_and_download_connections_lose_nothing(
 
 
 def test_dropped_resumable_upload_resumes(
-    client: xc.ComplianceClient, emu: Emulator, monkeypatch: pytest.MonkeyPatch
+    client: xc.ComplianceClient, emu: Emulator, resumable_ids: list[str]
 ) -> None:
-    from x_compliance import _constants
-
-    monkeypatch.setattr(_constants, "RESUMABLE_CHUNK", 256 * 1024)
-    ids = [str(n) for n in range(10**15, 10**15 + 60_000)]
+    ids = resumable_ids
     emu.faults.add("upload", reset_after_bytes=100_000, times=2)
 
     job = client.run_job("users", ids, resumable=True)
@@ -131,28 +132,32 @@ def test_expired_upload_window_is_refused(client: xc.ComplianceClient, emu: Emul
         client.upload_ids(job.id, ["1"])
 
 
-def test_wait_times_out_on_a_slow_job(emu: Emulator) -> None:
+@pytest.fixture
+def slow_job() -> Iterator[tuple[xc.ComplianceClient, xc.ComplianceJob]]:
+    """A client, and a job it uploaded to that the emulator takes two minutes to process."""
     with (
         Emulator(processing_seconds=120) as slow,
         xc.ComplianceClient(bearer_token=slow.token, base_url=slow.base_url) as client,
     ):
         job = client.create_job("tweets")
         client.upload_ids(job, ["1"])
-
-        with pytest.raises(xc.WaitTimeoutError, match="still in_progress"):
-            client.wait_for_job(job, timeout=1)
+        yield client, job
 
 
-def test_results_before_completion_are_refused(emu: Emulator) -> None:
-    with (
-        Emulator(processing_seconds=120) as slow,
-        xc.ComplianceClient(bearer_token=slow.token, base_url=slow.base_url) as client,
-    ):
-        job = client.create_job("tweets")
-        client.upload_ids(job, ["1"])
+def test_wait_times_out_on_a_slow_job(slow_job: tuple[xc.ComplianceClient, xc.ComplianceJob]) -> None:
+    client, job = slow_job
 
-        with pytest.raises(xc.DownloadError, match="not complete"):
-            list(client.iter_results(job.id))
+    with pytest.raises(xc.WaitTimeoutError, match="still in_progress"):
+        client.wait_for_job(job, timeout=1)
+
+
+def test_results_before_completion_are_refused(
+    slow_job: tuple[xc.ComplianceClient, xc.ComplianceJob],
+) -> None:
+    client, job = slow_job
+
+    with pytest.raises(xc.DownloadError, match="not complete"):
+        list(client.iter_results(job.id))
 
 
 def test_second_running_job_is_a_conflict(client: xc.ComplianceClient) -> None:
