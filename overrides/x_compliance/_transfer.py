@@ -235,13 +235,18 @@ def read_ahead(items: Iterator[bytes], depth: int) -> Iterator[bytes]:
         worker.join()
 
 
-def prepare_upload(source: Source) -> PreparedUpload:
-    """Check every line of ``source`` and return it ready to send; ``ValueError`` on a bad line."""
+def prepare_upload(source: Source, *, known_unclean: bool = False) -> PreparedUpload:
+    """Check every line of ``source`` and return it ready to send; ``ValueError`` on a bad line.
+
+    ``known_unclean``: the path was already found not clean (``NotClean``), so it is cleaned into a
+    spool straight away, without first reading it whole to learn whether it can be sent as it is.
+    """
     if isinstance(source, str | os.PathLike):
         path = Path(source)
-        count, size, untouched = _check_blocks(_file_blocks(path), spool=None)
-        if untouched:
-            return _non_empty(PreparedUpload(path, size, count))
+        if not known_unclean:
+            count, size, untouched = _check_blocks(_file_blocks(path), spool=None)
+            if untouched:
+                return _non_empty(PreparedUpload(path, size, count))
         with _spool() as (spool, spool_path):
             count, size, _ = _check_blocks(_file_blocks(path), spool=spool)
         return _non_empty(PreparedUpload(spool_path, size, count, temporary=True))

@@ -236,12 +236,13 @@ class ComplianceClient(_ClientCore):
         """
         job = self._job(job)
         check_upload_window(job, self._clock())
+        unclean = False
         if isinstance(source, str | os.PathLike) and job.resumable is not True:
             try:
                 return self._upload_checking(job, CheckedFile.open(Path(source)), progress)
-            except NotClean:
-                pass  # storage got a body cut short and kept nothing: send a cleaned copy instead
-        with prepare_upload(source) as prepared:
+            except NotClean:  # storage got a body cut short and kept nothing: send a cleaned copy
+                unclean = True
+        with prepare_upload(source, known_unclean=unclean) as prepared:
             return self._upload_prepared(job, prepared, progress)
 
     def wait_for_job(
@@ -499,12 +500,13 @@ class AsyncComplianceClient(_ClientCore):
         """See ``ComplianceClient.upload_ids``. The source is checked in a worker thread."""
         job = await self._job(job)
         check_upload_window(job, self._clock())
+        unclean = False
         if isinstance(source, str | os.PathLike) and job.resumable is not True:
             try:
                 return await self._upload_checking(job, CheckedFile.open(Path(source)), progress)
-            except NotClean:
-                pass  # storage got a body cut short and kept nothing: send a cleaned copy instead
-        prepared = await _prepare_in_thread(source)
+            except NotClean:  # storage got a body cut short and kept nothing: send a cleaned copy
+                unclean = True
+        prepared = await _prepare_in_thread(source, unclean)
         with prepared:
             return await self._upload_prepared(job, prepared, progress)
 
@@ -702,12 +704,12 @@ def _create_unknown(error: ComplianceError, lookup: ComplianceError) -> Complian
     return error
 
 
-async def _prepare_in_thread(source: Source) -> PreparedUpload:
+async def _prepare_in_thread(source: Source, known_unclean: bool = False) -> PreparedUpload:
     """``prepare_upload`` in a worker thread. If the caller is cancelled meanwhile, the thread
     still finishes its spool file: remove it then, rather than leave it on disk."""
     import asyncio
 
-    work = asyncio.ensure_future(asyncio.to_thread(prepare_upload, source))
+    work = asyncio.ensure_future(asyncio.to_thread(prepare_upload, source, known_unclean=known_unclean))
     try:
         return await asyncio.shield(work)
     except asyncio.CancelledError:
