@@ -369,19 +369,9 @@ def emulator(
     ] = 0.0,
 ) -> None:
     """Serve a local emulator of the API and its storage until Ctrl-C (see the README)."""
-    from x_compliance.emulator import main as serve
+    from x_compliance.emulator._cli import serve
 
-    argv = [
-        "--host",
-        host,
-        "--port",
-        str(port),
-        "--token",
-        token,
-        "--processing-seconds",
-        str(processing_seconds),
-    ]
-    raise typer.Exit(serve(argv))
+    raise typer.Exit(serve(host, port, token, processing_seconds))
 
 
 @app.command()

@@ -1,5 +1,5 @@
-"""The emulator's command line: ``python -m x_compliance.emulator`` and, through ``main``, the
-``x-compliance emulator`` command."""
+"""The emulator's command line: ``python -m x_compliance.emulator`` (``main``) and, through
+``serve``, the ``x-compliance emulator`` command."""
 
 from __future__ import annotations
 
@@ -30,13 +30,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="how long a job stays in_progress after its upload",
     )
     args = parser.parse_args(argv)
+    return serve(args.host, args.port, args.token, args.processing_seconds)
+
+
+def serve(host: str, port: int, token: str, processing_seconds: float) -> int:
+    """Serve an emulator with these settings until Ctrl-C (or SIGTERM); return the exit status."""
     try:
-        emulator = Emulator(
-            args.token,
-            processing_seconds=args.processing_seconds,
-            port=args.port,
-            host=args.host,
-        )
+        emulator = Emulator(token, processing_seconds=processing_seconds, port=port, host=host)
     except (OSError, ValueError) as problem:
         print(f"x-compliance emulator: cannot start: {problem}", file=sys.stderr)
         return 1
