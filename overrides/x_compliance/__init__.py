@@ -17,6 +17,8 @@ attribute for the wire field ``type`` is ``type_`` (the generator's rename of th
 ``redacted_at`` is None when absent.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from x_compliance._retry import RetryPolicy
 from x_compliance.client import AsyncComplianceClient, ComplianceClient
 from x_compliance.errors import (
@@ -56,6 +58,21 @@ from x_compliance_api.models import (
     ResultReason,
 )
 
+if TYPE_CHECKING:
+    from x_compliance.sweeps import DatasetError, SweepError, SweepReport, sweep
+
+# The sweep (numpy, sqlite3) loads on first use: ``import x_compliance`` stays quick for the client.
+_SWEEP_NAMES = frozenset({"sweep", "SweepReport", "SweepError", "DatasetError"})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _SWEEP_NAMES:
+        from x_compliance import sweeps
+
+        return getattr(sweeps, name)
+    raise AttributeError(f"module 'x_compliance' has no attribute {name!r}")
+
+
 __all__ = [
     "APIConnectionError",
     "APIError",
@@ -71,6 +88,7 @@ __all__ = [
     "ComplianceResult",
     "ConflictError",
     "CreateComplianceJobRequest",
+    "DatasetError",
     "DownloadError",
     "DownloadExpiredError",
     "InvalidRequestProblem",
@@ -89,7 +107,10 @@ __all__ = [
     "ResultReason",
     "RetryPolicy",
     "ServerError",
+    "SweepError",
+    "SweepReport",
     "UploadError",
     "UploadExpiredError",
     "WaitTimeoutError",
+    "sweep",
 ]

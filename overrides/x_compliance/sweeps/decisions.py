@@ -1,0 +1,134 @@
+"""The decisions: what X's results mean for each post and user object of a dataset.
+
+DESIGN.md's rules, as pure functions:
+
+- a post is removed when its own result has any reason but ``scrub_geo`` (a reason X adds later
+  counts as a removal: keeping a post X wants gone is the worse mistake), or when its author has
+  any result of a users job (deleted, suspended, protected, deactivated, or anything else);
+- a post that is kept but whose own reason is ``scrub_geo`` loses its geo data;
+- a user object (``includes.users`` or an embedded ``author``) is removed when that user has any
+  result.
+
+``RemovalLog`` records each decision once per object, compactly, for ``removals.jsonl``.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections import Counter
+from collections.abc import Iterator
+from typing import Final, Literal
+
+import numpy as np
+import orjson
+from attrs import define, field, frozen
+
+SCRUB_GEO: Final = "scrub_geo"
+
+Kind = Literal["post", "user"]
+Action = Literal["remove", "scrub_geo"]
+Via = Literal["self", "author"]
+
+
+@frozen
+class Decision:
+    """What happens to one object, and why."""
+
+    action: Action
+    reason: str
+    via: Via
+
+
+def for_post(own: str | None, author: str | None) -> Decision | None:
+    """The decision for a post whose own result has reason ``own`` and whose author's has
+    ``author`` (None: no result); None when the post stays as it is."""
+    if own is not None and own != SCRUB_GEO:
+        return Decision("remove", own, "self")
+    if author is not None:
+        return Decision("remove", author, "author")
+    if own == SCRUB_GEO:
+        return Decision("scrub_geo", own, "self")
+    return None
+
+
+def for_user(own: str | None) -> Decision | None:
+    """The decision for a user object whose result has reason ``own`` (None: no result)."""
+    return Decision("remove", own, "self") if own is not None else None
+
+
+@frozen
+class Removal:
+    """One line of ``removals.jsonl``."""
+
+    id: str
+    kind: Kind
+    action: Action
+    reason: str
+    via: Via
+
+    def to_json(self) -> bytes:
+        """The record as one line of compact JSON, fields in the documented order."""
+        fields = {
+            "id": self.id,
+            "kind": self.kind,
+            "action": self.action,
+            "reason": self.reason,
+            "via": self.via,
+        }
+        return orjson.dumps(fields) + b"\n"
+
+
+class RemovalLog:
+    """Each object's decision, once: 8 bytes of ID and 2 of tag per record, de-duplicated at the end.
+
+    An object seen twice (a post in two pages, an author of many posts) is logged each time and
+    kept once: a removal before a geo scrub, a post's own reason before its author's.
+    """
+
+    def __init__(self) -> None:
+        self._ids = array("Q")
+        self._tags = array("H")
+        self._tag_of: dict[tuple[Kind, Action, str, Via], int] = {}
+
+    def add(self, id_: str, kind: Kind, decision: Decision) -> None:
+        key = (kind, decision.action, decision.reason, decision.via)
+        tag = self._tag_of.setdefault(key, len(self._tag_of))
+        self._ids.append(int(id_))
+        self._tags.append(tag)
+
+    def removals(self) -> Iterator[Removal]:
+        """Posts then users, each by ascending ID, one record per object."""
+        if not self._ids:
+            return
+        keys = list(self._tag_of)
+        ids = np.frombuffer(self._ids, dtype=np.uint64)
+        tags = np.frombuffer(self._tags, dtype=np.uint16)
+        kind = np.array([k[0] == "user" for k in keys], dtype=np.uint8)[tags]
+        rank = np.array([(k[1] == SCRUB_GEO) * 2 + (k[3] == "author") for k in keys], dtype=np.uint8)[tags]
+        order = np.lexsort((rank, ids, kind))  # by kind, then id, then the preferred record first
+        ids, tags, kind = ids[order], tags[order], kind[order]
+        first = np.ones(len(ids), dtype=bool)
+        first[1:] = (ids[1:] != ids[:-1]) | (kind[1:] != kind[:-1])
+        for id_, tag in zip(ids[first].tolist(), tags[first].tolist(), strict=True):
+            k, action, reason, via = keys[tag]
+            yield Removal(str(id_), k, action, reason, via)
+
+
+@define
+class RemovalCounts:
+    """The report's counts, each object once (fed the de-duplicated removals)."""
+
+    posts_removed: Counter[str] = field(factory=Counter)  # by the post's own reason
+    posts_removed_via_author: Counter[str] = field(factory=Counter)  # by the author's reason
+    posts_geo_scrubbed: int = 0
+    users_removed: Counter[str] = field(factory=Counter)
+
+    def add(self, removal: Removal) -> None:
+        if removal.kind == "user":
+            self.users_removed[removal.reason] += 1
+        elif removal.action == SCRUB_GEO:
+            self.posts_geo_scrubbed += 1
+        elif removal.via == "author":
+            self.posts_removed_via_author[removal.reason] += 1
+        else:
+            self.posts_removed[removal.reason] += 1

@@ -1,0 +1,140 @@
+"""Datasets and their formats: one small reader/writer interface, one plug-in per format.
+
+A dataset is told apart by its content, never its name: gzip by its magic bytes (the output is
+then gzip too), the format by its first record. A format plug-in does two passes over a dataset:
+``gather`` (every post and user ID, checked) and ``apply`` (the compliant copy, written to a file
+object, with each decision logged). JSON lines of response pages and of flat posts are here
+(``jsonlines``); CSV and Parquet plug in the same way.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import io
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO, Final, Protocol, cast
+
+from attrs import define, frozen
+
+from x_compliance.sweeps.decisions import RemovalLog
+from x_compliance.sweeps.errors import DatasetError
+from x_compliance.sweeps.ids import IdCollector, Verdicts
+
+GZIP_MAGIC: Final = b"\x1f\x8b"
+READ_BUFFER: Final = 1 << 20
+# Output gzip is reproducible: no time or file name in its header, a fixed level.
+GZIP_LEVEL: Final = 6
+SNIFF_LINES: Final = 1000
+
+
+@define
+class Tally:
+    """Counts of one pass over a dataset: lines read, post and user objects met (not distinct)."""
+
+    lines: int = 0
+    posts: int = 0
+    users: int = 0
+
+
+@frozen
+class Lookups:
+    """What the jobs found: the post (tweets job) and user (users job) results."""
+
+    posts: Verdicts
+    users: Verdicts
+
+
+class Format(Protocol):
+    """A dataset format: reads IDs out of it and writes its compliant copy."""
+
+    name: str
+
+    def sniff(self, first: bytes) -> bool:
+        """Whether a dataset whose first non-blank record starts with ``first`` is in this format."""
+        ...
+
+    def gather(self, dataset: Dataset, posts: IdCollector, users: IdCollector) -> Tally:
+        """Add every post and user ID of ``dataset`` to the collectors; raise ``DatasetError`` at the
+        first record the format cannot read."""
+        ...
+
+    def apply(self, dataset: Dataset, out: BinaryIO, lookups: Lookups, log: RemovalLog) -> Tally:
+        """Write ``dataset`` to ``out`` without what ``lookups`` removes; log each decision."""
+        ...
+
+
+@frozen
+class Dataset:
+    """One input file: where it is, whether it is gzip, and its format."""
+
+    path: Path
+    compressed: bool
+    format: Format
+
+    @contextlib.contextmanager
+    def open(self) -> Iterator[BinaryIO]:
+        """The dataset's bytes, decompressed."""
+        with self.path.open("rb") as raw:
+            if not self.compressed:
+                yield raw
+                return
+            with gzip.GzipFile(fileobj=raw, mode="rb") as unzipped:
+                yield io.BufferedReader(unzipped, buffer_size=READ_BUFFER)
+
+    def lines(self) -> Iterator[tuple[int, bytes]]:
+        """(line number from 1, line with its newline); a damaged gzip stream names the line it broke at."""
+        number = 0
+        try:
+            with self.open() as file:
+                for number, line in enumerate(file, 1):  # number is read in the except
+                    yield number, line
+        except (EOFError, gzip.BadGzipFile, zlib.error) as error:
+            raise DatasetError(
+                self.path, number + 1, f"the gzip data is truncated or damaged ({error})"
+            ) from None
+
+
+def detect(path: Path) -> Dataset:
+    """The dataset at ``path``, its compression and format read from its first bytes and records."""
+    from x_compliance.sweeps.jsonlines import FORMATS  # the plug-ins, tried in order
+
+    with path.open("rb") as raw:
+        compressed = raw.read(2) == GZIP_MAGIC
+    probe = Dataset(path, compressed, _Unknown())
+    first: bytes | None = None
+    for number, line in probe.lines():
+        if line.strip():
+            first = line
+            break
+        if number > SNIFF_LINES:
+            break
+    if first is None:
+        raise DatasetError(path, 0, "no records: the file is empty or blank")
+    for candidate in FORMATS:
+        if candidate.sniff(first):
+            return Dataset(path, compressed, candidate)
+    raise DatasetError(path, 0, "not a format a sweep reads (JSON lines of response pages or of posts)")
+
+
+def writer(dataset: Dataset, out: BinaryIO) -> contextlib.AbstractContextManager[BinaryIO]:
+    """Where to write ``dataset``'s copy: ``out`` itself, or gzip into it when the input is gzip."""
+    if not dataset.compressed:
+        return contextlib.nullcontext(out)
+    zipped = gzip.GzipFile(filename="", mode="wb", fileobj=out, mtime=0, compresslevel=GZIP_LEVEL)
+    return cast("contextlib.AbstractContextManager[BinaryIO]", zipped)
+
+
+class _Unknown:
+    name = "unknown"
+
+    def sniff(self, first: bytes) -> bool:
+        return False
+
+    def gather(self, dataset: Dataset, posts: IdCollector, users: IdCollector) -> Tally:
+        raise NotImplementedError
+
+    def apply(self, dataset: Dataset, out: BinaryIO, lookups: Lookups, log: RemovalLog) -> Tally:
+        raise NotImplementedError

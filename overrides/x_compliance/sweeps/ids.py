@@ -1,0 +1,113 @@
+"""Sets of IDs held compactly: sorted arrays of unsigned 64-bit integers, never a Python object
+per ID.
+
+numpy is the sweep's one extra dependency, and this is why: a dataset of hundreds of millions of
+posts has hundreds of millions of distinct IDs. As a Python set of str they take about 80 bytes
+each; as a sorted ``uint64`` array, 8 bytes, with membership answered for a whole batch at once
+(``searchsorted``) at C speed. Every 1-19 digit ID fits in 64 unsigned bits (19 nines < 2**64).
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterable, Iterator
+from typing import BinaryIO, Final
+
+import numpy as np
+import numpy.typing as npt
+
+IdArray = npt.NDArray[np.uint64]
+CodeArray = npt.NDArray[np.uint8]
+
+# IDs gathered into a plain buffer are folded into the sorted array this many at a time: the
+# buffer is the only part that grows with the dataset before the fold removes its duplicates.
+FOLD_EVERY: Final = 4_000_000
+NO_REASON: Final = 0
+WRITE_EVERY: Final = 1_000_000
+
+
+class IdCollector:
+    """Distinct IDs, added one at a time (``add``) and read back sorted (``sorted``)."""
+
+    def __init__(self) -> None:
+        self._sorted: IdArray = np.empty(0, dtype=np.uint64)
+        self._pending = array("Q")
+
+    def add(self, id_: int) -> None:
+        self._pending.append(id_)
+        if len(self._pending) >= FOLD_EVERY:
+            self._fold()
+
+    def extend(self, ids: Iterable[int]) -> None:
+        self._pending.extend(ids)
+        if len(self._pending) >= FOLD_EVERY:
+            self._fold()
+
+    def sorted(self) -> IdArray:
+        """Every distinct ID added so far, ascending."""
+        self._fold()
+        return self._sorted
+
+    def _fold(self) -> None:
+        if self._pending:
+            pending = np.frombuffer(self._pending, dtype=np.uint64)
+            self._sorted = np.union1d(self._sorted, pending).astype(np.uint64, copy=False)
+            self._pending = array("Q")
+
+
+def write_ids(ids: IdArray, file: BinaryIO) -> None:
+    """``ids`` as an upload's text: one ID per line."""
+    for start in range(0, len(ids), WRITE_EVERY):
+        chunk = ids[start : start + WRITE_EVERY].tolist()
+        file.write(("\n".join(map(str, chunk)) + "\n").encode())
+
+
+class Verdicts:
+    """What one job type's results say: a sorted array of the IDs with an event, the code of each
+    one's reason beside it, and the reasons' names (code 0 is "no event")."""
+
+    def __init__(self, ids: IdArray, codes: CodeArray, reasons: tuple[str, ...]) -> None:
+        self.ids = ids
+        self.codes = codes
+        self.reasons = reasons  # reasons[code - 1] is the name of a code
+
+    @classmethod
+    def from_results(cls, results: Iterable[tuple[int, str]]) -> Verdicts:
+        """From (id, reason) pairs; the first reason of an id that appears twice wins."""
+        names: dict[str, int] = {}
+        ids = array("Q")
+        codes = array("B")
+        for id_, reason in results:
+            code = names.setdefault(reason, len(names) + 1)
+            if code > 255:
+                raise ValueError("more than 255 different reasons in the results")
+            ids.append(id_)
+            codes.append(code)
+        id_array = np.frombuffer(ids, dtype=np.uint64) if ids else np.empty(0, np.uint64)
+        code_array = np.frombuffer(codes, dtype=np.uint8) if codes else np.empty(0, np.uint8)
+        unique, first = np.unique(id_array, return_index=True)
+        return cls(unique.astype(np.uint64), code_array[first], tuple(names))
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def lookup(self, ids: IdArray) -> CodeArray:
+        """The reason code of each of ``ids`` (0 where there is no event)."""
+        if not len(self.ids):
+            return np.zeros(len(ids), dtype=np.uint8)
+        at = np.searchsorted(self.ids, ids)
+        at[at >= len(self.ids)] = 0
+        found = self.ids[at] == ids
+        return np.where(found, self.codes[at], np.uint8(NO_REASON)).astype(np.uint8)
+
+    def hits(self, ids: list[str]) -> dict[str, str]:
+        """The reason of each of ``ids`` (digit strings) that has an event."""
+        if not ids or not len(self.ids):
+            return {}
+        codes = self.lookup(np.array(ids, dtype=np.uint64))
+        flagged = np.flatnonzero(codes)
+        return {ids[i]: self.reasons[codes[i] - 1] for i in flagged.tolist()}
+
+    def items(self) -> Iterator[tuple[int, str]]:
+        for id_, code in zip(self.ids.tolist(), self.codes.tolist(), strict=True):
+            yield id_, self.reasons[code - 1]
