@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import gzip
-import io
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,6 +26,7 @@ GZIP_MAGIC: Final = b"\x1f\x8b"
 READ_BUFFER: Final = 1 << 20
 # Output gzip is reproducible: no time or file name in its header, a fixed level.
 GZIP_LEVEL: Final = 6
+GZIP_WBITS: Final = 16 + zlib.MAX_WBITS  # zlib reads the gzip wrapper
 SNIFF_LINES: Final = 1000
 
 
@@ -74,27 +74,39 @@ class Dataset:
     compressed: bool
     format: Format
 
-    @contextlib.contextmanager
-    def open(self) -> Iterator[BinaryIO]:
-        """The dataset's bytes, decompressed."""
+    def lines(self) -> Iterator[tuple[int, bytes]]:
+        """(line number from 1, line with its newline). Gzip data that is cut short or damaged stops
+        with a ``DatasetError`` naming the first line it could not give whole."""
+        number = 0
+        pending = b""
+        try:
+            for block in self._blocks():
+                parts = block.split(b"\n")
+                parts[0] = pending + parts[0]
+                pending = parts.pop()
+                for part in parts:
+                    number += 1
+                    yield number, part + b"\n"
+        except (EOFError, zlib.error) as error:
+            problem = f"the gzip data is truncated or damaged ({error})"
+            raise DatasetError(self.path, number + 1, problem) from None
+        if pending:
+            yield number + 1, pending
+
+    def _blocks(self) -> Iterator[bytes]:
         with self.path.open("rb") as raw:
             if not self.compressed:
-                yield raw
+                yield from iter(lambda: raw.read(READ_BUFFER), b"")
                 return
-            with gzip.GzipFile(fileobj=raw, mode="rb") as unzipped:
-                yield io.BufferedReader(unzipped, buffer_size=READ_BUFFER)
-
-    def lines(self) -> Iterator[tuple[int, bytes]]:
-        """(line number from 1, line with its newline); a damaged gzip stream names the line it broke at."""
-        number = 0
-        try:
-            with self.open() as file:
-                for number, line in enumerate(file, 1):  # number is read in the except
-                    yield number, line
-        except (EOFError, gzip.BadGzipFile, zlib.error) as error:
-            raise DatasetError(
-                self.path, number + 1, f"the gzip data is truncated or damaged ({error})"
-            ) from None
+            # zlib by hand, not GzipFile: its read-ahead would hide which line the damage cut.
+            unzip = zlib.decompressobj(GZIP_WBITS)
+            while chunk := raw.read(READ_BUFFER):
+                yield unzip.decompress(chunk)
+                while unzip.eof and unzip.unused_data:  # the next member of a multi-member file
+                    rest, unzip = unzip.unused_data, zlib.decompressobj(GZIP_WBITS)
+                    yield unzip.decompress(rest)
+            if not unzip.eof:
+                raise EOFError("the file ends before its compressed stream does")
 
 
 def detect(path: Path) -> Dataset:
