@@ -424,3 +424,6 @@ def demo(
 def main() -> None:
     """The ``x-compliance`` console script."""
     app()
+
+
+from x_compliance import cli_sweep  # noqa: E402, F401  registers "sweep" (its own module)
