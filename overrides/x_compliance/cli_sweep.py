@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gzip
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -158,3 +159,105 @@ def _describe(event: SweepProgress) -> str:
             f" ({moved / 1e6:.1f}" + (f" of {event.total / 1e6:.1f}" if event.total else "") + f" MB {arrow})"
         )
     return text
+
+
+# The demo: a generated dataset swept on a local emulator ------------------------------------
+
+SAMPLE_POST_BASE = 1_790_000_000_000_000_000  # 19-digit snowflakes, as X's post IDs are today
+SAMPLE_USER_BASE = 1_400_000_000
+POSTS_PER_PAGE = 100
+
+
+def sample_dataset(path: Path, posts: int) -> tuple[int, int]:
+    """Write ``posts`` posts as twarc2 writes search results (gzip JSON lines of response pages,
+    authors in ``includes.users``, quoted posts in ``includes.tweets``); returns (pages, users).
+
+    IDs step by numbers prime to 10, so their last digits, which the emulator's results rule
+    reads, give every kind of decision: removed posts, posts of removed authors, geo scrubs.
+    """
+    authors = max(posts // 15, 1)
+
+    def post(n: int) -> dict[str, object]:
+        document: dict[str, object] = {
+            "id": str(SAMPLE_POST_BASE + n * 9_973),
+            "text": f"Sample post {n} about #compliance",
+            "author_id": str(SAMPLE_USER_BASE + ((n * 7 + n // 10) % authors) * 31),
+            "created_at": f"2024-{n % 12 + 1:02d}-{n % 28 + 1:02d}T12:{n % 60:02d}:00.000Z",
+            "lang": "en",
+            "public_metrics": {
+                "retweet_count": n % 5,
+                "reply_count": 0,
+                "like_count": n % 17,
+                "quote_count": 0,
+            },
+        }
+        if n % 4 == 0:
+            document["geo"] = {"place_id": "01a9a39529b27f36"}
+        return document
+
+    pages = 0
+    with gzip.open(path, "wt", encoding="utf-8") as file:
+        for first in range(0, posts, POSTS_PER_PAGE):
+            data = [post(n) for n in range(first, min(first + POSTS_PER_PAGE, posts))]
+            quoted = [post(n - 7) for n in range(first + 9, first + len(data), 10) if n >= 7]
+            for quoting, quote in zip(data[9::10], quoted, strict=False):
+                quoting["referenced_tweets"] = [{"type": "quoted", "id": quote["id"]}]
+            user_ids = sorted({str(p["author_id"]) for p in data + quoted})
+            page = {
+                "data": data,
+                "includes": {
+                    "users": [
+                        {"id": u, "name": f"User {u[-4:]}", "username": f"user{u[-6:]}"} for u in user_ids
+                    ],
+                    "tweets": quoted,
+                },
+                "meta": {"newest_id": data[0]["id"], "oldest_id": data[-1]["id"], "result_count": len(data)},
+                "__twarc": {"url": "https://api.twitter.com/2/tweets/search/all", "version": "2.14.0"},
+            }
+            file.write(json.dumps(page) + "\n")
+            pages += 1
+    return pages, authors
+
+
+def demo(posts: int, processing_seconds: float) -> None:
+    """Generate a sample dataset, sweep it on a local emulator, print what the sweep did."""
+    import tempfile
+
+    from x_compliance.emulator import Emulator
+
+    with tempfile.TemporaryDirectory(prefix="x-compliance-demo-") as scratch:
+        folder = Path(scratch)
+        dataset = folder / "search-results.jsonl.gz"
+        pages, users = sample_dataset(dataset, posts)
+        out.print(
+            f"1. generated a sample dataset as twarc2 writes it: {posts:,} posts by {users:,} users in "
+            f"{pages:,} response pages, gzip ({dataset.stat().st_size / 1e6:.1f} MB)",
+            markup=False,
+        )
+        with Emulator(processing_seconds=processing_seconds) as emu, _progress() as progress:
+            out.print(
+                f"2. started a local emulator at {emu.base_url} (nothing leaves this machine)", markup=False
+            )
+            out.print(
+                "3. sweeping: tweets and users jobs side by side, state recorded step by step", markup=False
+            )
+            with xc.ComplianceClient(bearer_token=emu.token, base_url=emu.base_url) as client:
+                report = xc.sweep(
+                    client,
+                    [dataset],
+                    folder / "compliant",
+                    state=folder / "state",
+                    name="x-compliance-demo",
+                    ids_per_job=max(posts // 3 + 1, 1),
+                    progress=progress,
+                )
+        out.print(summary(report))
+        removals = (folder / "compliant" / "removals.jsonl").read_text().splitlines()
+        out.print(f"removals.jsonl ({len(removals):,} lines), the first three:", markup=False)
+        for line in removals[:3]:
+            out.print("  " + line, markup=False)
+        out.print(
+            "Killed or interrupted, the same 'x-compliance sweep' command continues from its state "
+            "(--state, default .x-compliance/) and gives the same output.",
+            markup=False,
+        )
