@@ -74,24 +74,35 @@ class Dataset:
     compressed: bool
     format: Format
 
-    def lines(self) -> Iterator[tuple[int, bytes]]:
-        """(line number from 1, line with its newline). Gzip data that is cut short or damaged stops
-        with a ``DatasetError`` naming the first line it could not give whole."""
-        number = 0
+    def chunks(self) -> Iterator[tuple[int, bytes]]:
+        """(number of its first line, counted from 1; a run of whole lines, about a megabyte), in
+        order: each ends with a newline but maybe the file's last. Gzip data that is cut short or
+        damaged stops with a ``DatasetError`` naming the first line it could not give whole."""
+        number = 1
         pending = b""
         try:
             for block in self._blocks():
-                parts = block.split(b"\n")
-                parts[0] = pending + parts[0]
-                pending = parts.pop()
-                for part in parts:
-                    number += 1
-                    yield number, part + b"\n"
+                block = pending + block
+                end = block.rfind(b"\n") + 1
+                chunk, pending = block[:end], block[end:]
+                if chunk:
+                    yield number, chunk
+                    number += chunk.count(b"\n")
         except (EOFError, zlib.error) as error:
             problem = f"the gzip data is truncated or damaged ({error})"
-            raise DatasetError(self.path, number + 1, problem) from None
+            raise DatasetError(self.path, number + pending.count(b"\n"), problem) from None
         if pending:
-            yield number + 1, pending
+            yield number, pending
+
+    def lines(self) -> Iterator[tuple[int, bytes]]:
+        """(line number from 1, line with its newline but maybe the last)."""
+        for first, chunk in self.chunks():
+            lines = chunk.split(b"\n")
+            last = lines.pop()  # b"" after a final newline
+            for number, line in enumerate(lines, first):
+                yield number, line + b"\n"
+            if last:
+                yield first + len(lines), last
 
     def _blocks(self) -> Iterator[bytes]:
         with self.path.open("rb") as raw:

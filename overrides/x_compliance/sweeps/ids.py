@@ -23,6 +23,7 @@ CodeArray = npt.NDArray[np.uint8]
 # buffer is the only part that grows with the dataset before the fold removes its duplicates.
 FOLD_EVERY: Final = 4_000_000
 NO_REASON: Final = 0
+MAX_DIGITS: Final = 19
 WRITE_EVERY: Final = 1_000_000
 
 
@@ -40,6 +41,11 @@ class IdCollector:
 
     def extend(self, ids: Iterable[int]) -> None:
         self._pending.extend(ids)
+        if len(self._pending) >= FOLD_EVERY:
+            self._fold()
+
+    def extend_array(self, ids: IdArray) -> None:
+        self._pending.frombytes(ids.astype(np.uint64, copy=False).tobytes())
         if len(self._pending) >= FOLD_EVERY:
             self._fold()
 
@@ -100,13 +106,9 @@ class Verdicts:
         found = self.ids[at] == ids
         return np.where(found, self.codes[at], np.uint8(NO_REASON)).astype(np.uint8)
 
-    def hits(self, ids: list[str]) -> dict[str, str]:
-        """The reason of each of ``ids`` (digit strings) that has an event."""
-        if not ids or not len(self.ids):
-            return {}
-        codes = self.lookup(np.array(ids, dtype=np.uint64))
-        flagged = np.flatnonzero(codes)
-        return {ids[i]: self.reasons[codes[i] - 1] for i in flagged.tolist()}
+    def hits_at(self, ids: list[str], codes: CodeArray) -> dict[str, str]:
+        """The reason of each of ``ids`` whose code (from ``lookup``) says it has an event."""
+        return {ids[i]: self.reasons[codes[i] - 1] for i in np.flatnonzero(codes).tolist()}
 
     def items(self) -> Iterator[tuple[int, str]]:
         for id_, code in zip(self.ids.tolist(), self.codes.tolist(), strict=True):
