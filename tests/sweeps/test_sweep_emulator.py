@@ -109,6 +109,7 @@ def test_restart_begins_a_new_sweep(run: Run, tmp_path: Path, emu: Emulator) -> 
         ("uploaded", "tweets"),
         ("downloading", "users"),
         ("downloaded", "tweets"),
+        ("writing the compliant copy", None),
     ],
 )
 def test_interrupted_sweep_resumes_to_the_same_output_without_a_second_job(

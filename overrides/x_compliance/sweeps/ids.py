@@ -28,21 +28,16 @@ WRITE_EVERY: Final = 1_000_000
 
 
 class IdCollector:
-    """Distinct IDs, added one at a time (``add``) and read back sorted (``sorted``)."""
+    """Distinct IDs, added as they are read (``extend_array``) and read back sorted (``sorted``).
+
+    Added IDs wait in a buffer; each full buffer becomes a sorted run of distinct IDs, and runs of
+    like size are merged as they pile up (as a log-structured merge does), so that the work stays
+    N log N and there are never more than a few dozen runs, nor much memory beyond the IDs.
+    """
 
     def __init__(self) -> None:
-        self._sorted: IdArray = np.empty(0, dtype=np.uint64)
+        self._runs: list[IdArray] = []
         self._pending = array("Q")
-
-    def add(self, id_: int) -> None:
-        self._pending.append(id_)
-        if len(self._pending) >= FOLD_EVERY:
-            self._fold()
-
-    def extend(self, ids: Iterable[int]) -> None:
-        self._pending.extend(ids)
-        if len(self._pending) >= FOLD_EVERY:
-            self._fold()
 
     def extend_array(self, ids: IdArray) -> None:
         self._pending.frombytes(ids.astype(np.uint64, copy=False).tobytes())
@@ -51,14 +46,17 @@ class IdCollector:
 
     def sorted(self) -> IdArray:
         """Every distinct ID added so far, ascending."""
-        self._fold()
-        return self._sorted
+        self._fold(everything=True)
+        return self._runs[0] if self._runs else np.empty(0, dtype=np.uint64)
 
-    def _fold(self) -> None:
+    def _fold(self, everything: bool = False) -> None:
         if self._pending:
-            pending = np.frombuffer(self._pending, dtype=np.uint64)
-            self._sorted = np.union1d(self._sorted, pending).astype(np.uint64, copy=False)
+            self._runs.append(np.unique(np.frombuffer(self._pending, dtype=np.uint64)))
             self._pending = array("Q")
+        runs = self._runs
+        while len(runs) > 1 and (everything or 2 * len(runs[-1]) >= len(runs[-2])):
+            last = runs.pop()
+            runs[-1] = np.union1d(runs[-1], last).astype(np.uint64, copy=False)
 
 
 def write_ids(ids: IdArray, file: BinaryIO) -> None:
