@@ -265,3 +265,16 @@ def test_state_of_an_unfinished_sweep_of_other_datasets_is_refused(run: Run, dat
         run(progress=stop_at("created", "users"))
     with pytest.raises(SweepError, match="unfinished sweep of other datasets"):
         run(datasets=datasets[:1])
+
+
+def test_dataset_changed_while_the_jobs_ran_is_refused_and_its_copy_not_written(
+    run: Run, datasets: list[Path], tmp_path: Path
+) -> None:
+    def change_it(event: Any) -> None:
+        if event.message == "downloaded" and event.type == "users":
+            datasets[1].write_bytes(datasets[1].read_bytes().replace(b"post 1085", b"post 1O85"))
+
+    with pytest.raises(DatasetChangedError, match=r"flat\.jsonl changed"):
+        run(progress=change_it)
+    assert not (tmp_path / "out" / "flat.jsonl").exists()
+    assert not list((tmp_path / "out").glob("*.part")) and not list((tmp_path / "out").glob(".*.part"))

@@ -170,7 +170,10 @@ class _Sweep:
             self.tell("gather", "reading IDs", str(path))
             dataset = detect(path)
             tally = dataset.format.gather(dataset, posts, users)
-            rows.append(DatasetRow(position, str(path), sha256(path), tally.lines, tally.posts, tally.users))
+            assert dataset.sha256 is not None  # hashed as it was read
+            rows.append(
+                DatasetRow(position, str(path), dataset.sha256, tally.lines, tally.posts, tally.users)
+            )
         (folder / "parts").mkdir(parents=True, exist_ok=True)
         remove_leftovers(folder / "parts")
         parts = []
@@ -195,12 +198,15 @@ class _Sweep:
         remove_leftovers(self.out)
         log = RemovalLog()
         outputs = []
+        recorded = {row.path: row.sha256 for row in self.store.datasets(current.id)}
         for path in self.paths:
             self.tell("apply", "writing the compliant copy", str(path))
             dataset = detect(path)
             target = self.out / path.name
             with replace_when_done(target) as file:
                 dataset.format.apply(dataset, file, lookups, log)
+                if dataset.sha256 != recorded[str(path)]:  # changed while the jobs ran
+                    raise DatasetChangedError(path)
             outputs.append(OutputFile(str(target), sha256(target)))
         counts = RemovalCounts()
         with replace_when_done(self.out / REMOVALS) as file:
