@@ -247,3 +247,10 @@ def test_scrub_geo_of_a_post_without_geo_leaves_its_line_untouched_but_logs_it(t
     assert removals == [
         {"id": "1033", "kind": "post", "action": "scrub_geo", "reason": "scrub_geo", "via": "self"}
     ]
+
+
+def test_removed_last_line_without_newline_leaves_the_line_before_it_whole(tmp_path: Path) -> None:
+    kept = line(post("1085", "2085"))
+    source = write(tmp_path / "f.jsonl", [kept, b'{"id": "1090", "author_id": "2085"}'])  # 1090: deleted
+    body, _ = apply(source)
+    assert body == kept
