@@ -121,12 +121,15 @@ class Dataset:
                 return
             # zlib by hand, not GzipFile: its read-ahead would hide which line the damage cut.
             unzip = zlib.decompressobj(GZIP_WBITS)
-            while chunk := raw.read(READ_BUFFER):
-                digest.update(chunk)
-                yield unzip.decompress(chunk)
-                while unzip.eof and unzip.unused_data:  # the next member of a multi-member file
-                    rest, unzip = unzip.unused_data, zlib.decompressobj(GZIP_WBITS)
-                    yield unzip.decompress(rest)
+            while compressed := raw.read(READ_BUFFER):
+                digest.update(compressed)
+                while compressed:
+                    # At most READ_BUFFER bytes out at a time: memory stays flat however well it
+                    # compressed (the lines of a chunk are all parsed at once).
+                    yield unzip.decompress(compressed, READ_BUFFER)
+                    compressed = unzip.unconsumed_tail
+                    if unzip.eof and unzip.unused_data:  # the next member of a multi-member file
+                        compressed, unzip = unzip.unused_data, zlib.decompressobj(GZIP_WBITS)
             if not unzip.eof:
                 raise EOFError("the file ends before its compressed stream does")
             self.sha256 = digest.hexdigest()
