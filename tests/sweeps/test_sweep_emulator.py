@@ -278,3 +278,25 @@ def test_dataset_changed_while_the_jobs_ran_is_refused_and_its_copy_not_written(
         run(progress=change_it)
     assert not (tmp_path / "out" / "flat.jsonl").exists()
     assert not list((tmp_path / "out").glob("*.part")) and not list((tmp_path / "out").glob(".*.part"))
+
+
+def test_create_that_may_have_reached_x_is_looked_for_before_it_is_sent_again(
+    run: Run, client: xc.ComplianceClient, emu: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a create X acted on whose answer was lost, reported as a transient error
+    real = client.create_job
+    lost = []
+
+    def made_but_lost(*args: Any, **kwargs: Any) -> xc.ComplianceJob:
+        job = real(*args, **kwargs)
+        if not lost:
+            lost.append(job.id)
+            raise xc.APIConnectionError("the job may exist")
+        return job
+
+    monkeypatch.setattr(client, "create_job", made_but_lost)
+    monkeypatch.setattr(runner, "TRANSIENT_FIRST", 0.01)
+    # when the sweep tries again, then it adopts that job (a second create would wait on a 409)
+    report = run(timeout=10)
+    assert lost[0] in {j.id for j in report.jobs}
+    assert emu.job_count() == 2

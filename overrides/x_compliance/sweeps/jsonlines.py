@@ -87,7 +87,7 @@ def _as_ids(ids: list[str]) -> IdArray | None:
 
 
 class _Chunk:
-    """The records of one chunk of lines and their IDs, with where each record's IDs end."""
+    """The records of one chunk of lines, their IDs, and the record each ID belongs to."""
 
     def __init__(self, first: int, data: bytes) -> None:
         self.first = first

@@ -21,7 +21,7 @@ from x_compliance.sweeps.errors import DatasetChangedError, DatasetError, SweepE
 from x_compliance.sweeps.formats import Lookups, detect
 from x_compliance.sweeps.ids import IdArray, IdCollector, Verdicts, write_ids
 from x_compliance.sweeps.output import remove_leftovers, replace_when_done, sha256, write_bytes
-from x_compliance.sweeps.progress import ProgressCallback, SweepProgress
+from x_compliance.sweeps.progress import Phase, ProgressCallback, SweepProgress
 from x_compliance.sweeps.report import DatasetReport, JobReport, OutputFile, SweepReport
 from x_compliance.sweeps.runner import JOB_TYPES, JobRunner, part_file, results_file
 from x_compliance.sweeps.state import AttemptRow, DatasetRow, PartRow, Store, SweepRow
@@ -66,6 +66,8 @@ def sweep(
     if ids_per_job is not None and ids_per_job < 1:
         raise ValueError(f"ids_per_job is at least 1, not {ids_per_job}")
     paths = [_input(Path(path)) for path in datasets]
+    if not paths:
+        raise ValueError("no datasets to sweep")
     out = Path(output).resolve()
     _check_targets(paths, out)
     _check_writable(out)
@@ -100,9 +102,9 @@ class _Sweep:
         self.ids_per_job = ids_per_job
         self.progress = progress
 
-    def tell(self, phase: str, message: str, dataset: str | None = None) -> None:
+    def tell(self, phase: Phase, message: str, dataset: str | None = None) -> None:
         if self.progress is not None:
-            self.progress(SweepProgress(phase, message, dataset=dataset))  # type: ignore[arg-type]
+            self.progress(SweepProgress(phase, message, dataset=dataset))
 
     def run(self, name: str | None, timeout: float | None, restart: bool) -> SweepReport:
         current = None if restart else self.store.latest()
