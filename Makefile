@@ -12,7 +12,7 @@ NODE_BIN := $(SPEC_TOOLS)/node_modules/.bin
 # Redocly CLI sends no usage data and checks for no updates: its version is pinned on purpose.
 REDOCLY := REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true $(NODE_BIN)/redocly
 
-.PHONY: demo record record-live test generate check-generated lint spec-check venv clean bench bench-quick
+.PHONY: demo record record-live test generate unasync check-generated lint spec-check venv clean bench bench-quick
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,7 +49,12 @@ endef
 generate: $(GEN_BIN)/.installed
 	$(call generate,generated/x_compliance_api)
 
-check-generated: $(GEN_BIN)/.installed
+# The sync client, from the async one (its control flow is written once): overrides/scripts/unasync.py.
+unasync: $(BIN)/.installed
+	$(BIN)/python overrides/scripts/unasync.py
+
+check-generated: $(GEN_BIN)/.installed $(BIN)/.installed
+	$(BIN)/python overrides/scripts/unasync.py --check
 	rm -rf .scratch/generated && mkdir -p .scratch
 	$(call generate,.scratch/generated/x_compliance_api)
 	diff -r generated/x_compliance_api .scratch/generated/x_compliance_api \

@@ -23,7 +23,7 @@ import orjson
 from attrs import define, frozen
 
 from x_compliance import _constants as c
-from x_compliance._http import utc_now
+from x_compliance._exchange import utc_now
 from x_compliance._redact import excerpt
 from x_compliance.errors import (
     AnyProblem,

@@ -39,6 +39,9 @@ TRANSFER_BLOCK = 1024 * 1024
 SYNC_EVERY = 32 * 1024 * 1024
 """Bytes of a results download written between background syncs to disk (see download_results)."""
 
+MAX_LINE_BYTES = 256
+"""An upload line longer than this is refused at once: no ID line is (19 digits, a few spaces)."""
+
 READ_AHEAD_BLOCKS = 4
 """Blocks of a clean upload file read and checked ahead of the one being sent (memory: this many
 blocks at most)."""

@@ -1,6 +1,6 @@
 """When to retry a request and how long to wait: one policy object, pure decisions, no I/O.
 
-The sync and async clients drive the same ``Exchange`` (see ``_http``); only their I/O differs.
+The sync and async clients drive the same ``Exchange`` (see ``_exchange``); only their I/O differs.
 """
 
 from __future__ import annotations

@@ -5,14 +5,12 @@ from __future__ import annotations
 import io
 import random
 import re
-import sys
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
-from x_compliance import _constants, _transfer
-from x_compliance._transfer import _clean_lines, _digit_span, prepare_upload
+from x_compliance import _constants
+from x_compliance._upload import _clean_lines, prepare_upload
 
 
 def test_clean_file_is_sent_as_it_is(tmp_path: Path) -> None:
@@ -133,21 +131,11 @@ def test_file_as_long_as_its_clean_copy_is_still_cleaned(tmp_path: Path) -> None
         assert prepared.path.read_bytes() == b"1\n2\n"
 
 
-@pytest.fixture(params=["strspn", "translate"])
-def digit_check(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Blocks of one width are checked by C's strspn, or by bytes.translate where it is missing."""
-    if request.param == "translate":
-        monkeypatch.setattr(_transfer, "_digit_span", lambda: None)
-    elif _digit_span() is None:  # test_strspn_is_found_... fails for this where strspn is expected
-        pytest.skip("no C strspn on this platform: the translate case is what runs here")
-    return str(request.param)
-
-
-def test_clean_block_check_agrees_with_the_line_rule(digit_check: str) -> None:
-    # _clean_lines takes shortcuts (a strided slice, strspn or translate, substring searches on the
+def test_clean_block_check_agrees_with_the_line_rule() -> None:
+    # _clean_lines takes shortcuts (a strided slice and translate, substring searches on the
     # block's shape); it must say "clean" exactly when every line is 1-19 digits, for one width and
-    # for mixed widths. Some pieces keep a line's length while breaking it: a NUL byte (where strspn
-    # stops), or a newline inside it (two good lines where the stride expects one).
+    # for mixed widths. Some pieces keep a line's length while breaking it: a NUL byte, or a
+    # newline inside it (two good lines where the stride expects one).
     rule = re.compile(rb"(?:[0-9]{1,19}\n)*")
     pieces = [b"7", b"42", b"1" * 18, b"9" * 19, b"1" * 20, b"", b" 5", b"5\r", b"12a", b"\xff"]
     pieces += [b"\x00", b"1\x002", b"1\n2", b"1" * 9 + b"\n" + b"2" * 9, b"\n" + b"3" * 18, b"4" * 18 + b"\n"]
@@ -163,34 +151,6 @@ def test_clean_block_check_agrees_with_the_line_rule(digit_check: str) -> None:
     for block in blocks:
         expected = block.count(b"\n") if rule.fullmatch(block) else None
         assert _clean_lines(block) == expected, block
-
-
-@pytest.mark.skipif(sys.platform == "win32", reason="ctypes.CDLL(None) opens no C library on Windows")
-def test_strspn_is_found_and_stops_at_the_first_non_digit() -> None:
-    digit_span = _digit_span()
-    assert digit_span is not None  # else uploads here fall back to the slower bytes.translate
-
-    assert digit_span(bytearray(b"0123456789")) == 10
-    assert digit_span(bytearray(b"123\x00456")) == 3
-    assert digit_span(bytearray(b"12/34:")) == 2  # "/" and ":" are the bytes either side of the digits
-    assert digit_span(bytearray(b"9" * 1_000_000 + b"\n")) == 1_000_000
-
-
-@pytest.mark.parametrize("missing", ["ctypes", "CPython"])
-def test_without_ctypes_or_cpython_the_translate_check_is_used(
-    missing: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    _digit_span.cache_clear()
-    if missing == "ctypes":
-        monkeypatch.setitem(sys.modules, "ctypes", None)  # import ctypes raises ImportError
-    else:  # strspn relies on CPython's NUL after a bytearray's last byte
-        monkeypatch.setattr(sys, "implementation", SimpleNamespace(name="pypy"))
-    try:
-        assert _digit_span() is None
-        assert _clean_lines(b"123\n456\n") == 2
-        assert _clean_lines(b"123\n4a6\n") is None
-    finally:
-        _digit_span.cache_clear()
 
 
 def test_untidy_file_of_the_clean_size_is_still_cleaned(tmp_path: Path) -> None:

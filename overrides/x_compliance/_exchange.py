@@ -1,4 +1,5 @@
-"""One request through its retries: the decisions, shared by the sync and async clients.
+"""One request through its retries (an exchange with X or storage): the decisions, shared by the
+sync and async clients.
 
 An ``Exchange`` is told what happened to each attempt (an answer or a transport error) and says
 whether to sleep and resend, or stop. It logs each attempt, records rate limits, and turns a final
