@@ -222,18 +222,19 @@ class AsyncComplianceClient(ClientCore):
     @overload
     async def download_results(
         self, job: _api.JobRef, path: IO[bytes], progress: Progress | None = None
-    ) -> None: ...
+    ) -> IO[bytes]: ...
 
     async def download_results(
         self, job: _api.JobRef, path: str | os.PathLike[str] | IO[bytes], progress: Progress | None = None
-    ) -> Path | None:
+    ) -> Path | IO[bytes]:
         """Save a complete job's results file at ``path``, exactly as X wrote it; returns the path.
 
         The file is written beside ``path`` under a temporary name and renamed into place only when
         every byte has arrived and is on disk: a failure, even a crash, never leaves a partial file
         under ``path``. ``path`` may also be a binary file object open for writing (a pipe:
-        ``sys.stdout.buffer``): the bytes are written to it as they arrive, it is flushed, not
-        closed, and None is returned. ``progress(bytes_received, total_bytes)`` follows the download.
+        ``sys.stdout.buffer``): the bytes are written to it as they arrive, and it is returned,
+        flushed, not closed (a stream cannot be replaced atomically: after a failure it holds what
+        arrived). ``progress(bytes_received, total_bytes)`` follows the download.
         """
         job = await self._job(job, stale_if=refuses_download)
         check_download(job, self._clock())
@@ -242,7 +243,7 @@ class AsyncComplianceClient(ClientCore):
             await self._save(job, ReplaceWhenDone(target), progress)
             return target
         await self._save(job, StreamWriter(path), progress)
-        return None
+        return path
 
     async def run_job(
         self,

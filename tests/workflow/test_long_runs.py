@@ -191,17 +191,6 @@ def test_download_that_fails_writing_releases_the_download(
     assert not list(tmp_path.iterdir())  # and no partial file
 
 
-def test_download_to_a_file_object_writes_the_bytes_as_they_came(api: Any) -> None:
-    data = RESULT * 3 + b'{"id":"11","reason":"suspended","action":"delete","created_at":"x"}\n'
-    x = api(lambda request: httpx.Response(200, stream=httpx.ByteStream(data)))
-    sink = io.BytesIO()
-
-    returned = x.download_results(xc.ComplianceJob.from_dict(COMPLETE), sink)
-
-    assert returned is None
-    assert sink.getvalue() == data  # not parsed: key order and all
-
-
 # Credentials kept from storage ----------------------------------------------------------------
 
 
