@@ -6,6 +6,7 @@ The sync and async clients drive the same ``Exchange`` (see ``_http``); only the
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 from collections.abc import Callable, Mapping
 
@@ -15,7 +16,7 @@ from attrs import field, frozen, validators
 from x_compliance import _constants as c
 from x_compliance.rate_limits import reset_from_headers
 
-__all__ = ["RetryPolicy"]
+__all__ = ["RetryPolicy", "capped_exponential"]
 
 
 @frozen
@@ -43,7 +44,7 @@ class RetryPolicy:
 
     def backoff(self, retry: int) -> float:
         """The sleep before retry number ``retry`` (1-based) of a transient failure."""
-        delay = min(self.max_backoff, self.initial_backoff * self.multiplier ** (retry - 1))
+        delay = capped_exponential(self.initial_backoff, self.multiplier, retry - 1, self.max_backoff)
         return delay * (1.0 - self.jitter * self.random())
 
     def after_error(self, error: httpx.RequestError, retry: int, idempotent: bool) -> float | None:
@@ -77,6 +78,19 @@ class RetryPolicy:
         if status in self.retryable_statuses and idempotent:
             return self.backoff(retry)
         return None
+
+
+def capped_exponential(initial: float, multiplier: float, step: int, cap: float) -> float:
+    """``initial * multiplier ** step``, at most ``cap``, for any ``step`` (negative counts as 0).
+
+    Exact below the cap, and never an ``OverflowError``: ``1.5 ** 1750`` overflows a float, and a
+    wait that polls for days takes that many steps.
+    """
+    if step <= 0 or multiplier <= 1.0 or not 0.0 < initial < cap:
+        return min(cap, initial)
+    if step >= math.log(cap / initial, multiplier):
+        return cap
+    return min(cap, initial * multiplier**step)
 
 
 def never_reached_server(error: httpx.RequestError) -> bool:

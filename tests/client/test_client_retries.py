@@ -141,3 +141,16 @@ def test_client_errors_are_not_retried(api: Api, status: int) -> None:
         x.get_job("1")
 
     assert len(x.script.requests) == 1
+
+
+def test_backoff_after_a_million_retries_is_the_cap() -> None:
+    policy = xc.RetryPolicy(max_retries=10**6, initial_backoff=0.5, max_backoff=8.0, jitter=0.0)
+
+    assert policy.backoff(10**6) == 8.0
+
+
+@pytest.mark.parametrize(("multiplier", "cap"), [(1.0, 0.5), (1.5, 8.0), (2.0, 8.0), (10.0, 8.0)])
+def test_backoff_never_overflows_whatever_the_multiplier(multiplier: float, cap: float) -> None:
+    policy = xc.RetryPolicy(multiplier=multiplier, max_backoff=8.0, jitter=0.0)
+
+    assert [policy.backoff(n) for n in (10**3, 10**6, 10**18)] == [cap, cap, cap]
