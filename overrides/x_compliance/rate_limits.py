@@ -67,12 +67,17 @@ class RateLimits:
     the count (``update``). Within one window the count only goes down: an answer that overtook a
     later one cannot raise it again. While a bucket is unknown (no answer yet, or its window has
     passed) one request goes first and the others wait for its answer.
+
+    An endpoint whose last answer reported no bucket (a proxy, a load balancer or a mock answered
+    without the headers) is not held back: its requests go straight through, without a probe,
+    until an answer reports a bucket again. A bucket that never reports is not a bucket.
     """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._by_endpoint: dict[str, RateLimit] = {}
         self._probes: dict[str, object] = {}  # endpoint -> the request finding out its bucket
+        self._silent: set[str] = set()  # endpoints whose last answer reported no bucket
 
     def take(self, endpoint: str, now: dt.datetime, requester: object) -> Hold | None:
         """Count one request against ``endpoint``'s bucket: None to send it now, else a ``Hold``.
@@ -83,6 +88,8 @@ class RateLimits:
         with self._lock:
             known = self._by_endpoint.get(endpoint)
             if known is None or known.reset_at <= now:
+                if endpoint in self._silent:
+                    return None
                 if self._probes.setdefault(endpoint, requester) is not requester:
                     return Hold(now + dt.timedelta(seconds=c.PROBE_WAIT), probe=True)
                 return None
@@ -99,11 +106,14 @@ class RateLimits:
                 del self._probes[endpoint]
 
     def update(self, endpoint: str, headers: Mapping[str, str]) -> None:
+        """Correct ``endpoint``'s bucket from an answer's ``x-rate-limit-*`` headers."""
         seen = RateLimit.from_headers(headers)
-        if seen is None:
-            return
         with self._lock:
-            self._probes.pop(endpoint, None)  # the bucket is known now: nobody need wait
+            self._probes.pop(endpoint, None)  # the answer came: nobody need wait for it
+            if seen is None:
+                self._silent.add(endpoint)
+                return
+            self._silent.discard(endpoint)
             known = self._by_endpoint.get(endpoint)
             if known is not None and known.reset_at == seen.reset_at and known.remaining < seen.remaining:
                 return  # same window, and requests in flight (or a later answer) count lower
