@@ -26,8 +26,10 @@ class RetryPolicy:
     - Idempotent requests (the GETs) retry connection errors, timeouts and 500/502/503/504, with
       exponential backoff: ``initial_backoff`` doubling up to ``max_backoff``, each sleep shortened
       by up to ``jitter`` of itself so that many clients do not retry in step.
-    - Any request retries a 429 whose reset (``x-rate-limit-reset``, else ``Retry-After``) is at
-      most ``max_rate_limit_wait`` seconds away, sleeping until then; a farther reset is an error.
+    - Any request retries a 429 whose reset (``x-rate-limit-reset``, else ``Retry-After`` in
+      seconds or as an HTTP date) is at most ``max_rate_limit_wait`` seconds away, sleeping until
+      then; a farther reset is an error. The distance is taken from X's ``Date`` where the answer
+      has one, so that a local clock that is off does not change it.
     - A request that is not idempotent (creating a job) is retried only when it cannot have reached
       X: a 429, or a connection that never opened. Never after a read timeout or a 5xx.
     - ``max_retries`` bounds the retries of one request, whatever their cause.
