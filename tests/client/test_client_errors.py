@@ -9,6 +9,7 @@ import pytest
 
 import x_compliance as xc
 from tests.client.scripted import JOB, Driver, json_response, problem, rate_headers, reset_in
+from x_compliance.emulator import Emulator
 
 Api = Callable[..., Driver]
 
@@ -66,11 +67,12 @@ def test_status_maps_to_error_class(api: Api, status: int, error_class: type[xc.
     assert type(error) is error_class
     assert error.status_code == status
     assert (error.title, error.detail) == ("Some Title", "Some detail.")
-    assert str(error) == f"{status} Some Title: Some detail." + (
-        f"; the bucket resets at {error.reset_at:%Y-%m-%d %H:%M:%S} UTC"
-        if isinstance(error, xc.RateLimitError)
-        else ""
-    )
+    said = f"{status} Some Title: Some detail."
+    if isinstance(error, xc.RateLimitError):
+        said += f"; the bucket resets at {error.reset_at:%Y-%m-%d %H:%M:%S} UTC"
+    if isinstance(error, xc.NotFoundError):
+        said = f"job 1 was not found (X answered {said})"
+    assert str(error) == said
 
 
 def test_server_error_after_retries(api: Api) -> None:
@@ -122,6 +124,48 @@ def test_200_with_only_not_found_problem_is_not_found(api: Api) -> None:
     assert caught.value.status_code == 200
     assert "Could not find compliance job" in str(caught.value)
     assert caught.value.problems[0].resource_id == "1372966999991541762"
+
+
+def test_not_found_job_says_which_job_was_not_found(api: Api) -> None:
+    x = api(json_response(200, NOT_FOUND_ERRORS))
+
+    with pytest.raises(xc.NotFoundError) as caught:
+        x.get_job("1372966999991541762")
+
+    assert str(caught.value) == (
+        "job 1372966999991541762 was not found (X answered 200 with a resource-not-found problem: "
+        "Could not find compliance job with id: [1372966999991541762].)"
+    )
+    assert caught.value.status_code == 200 and caught.value.title == "Not Found Error"
+
+
+def test_404_for_a_job_says_which_job_was_not_found(api: Api) -> None:
+    x = api(problem(404, "Not Found Error", "Sorry, that page does not exist."))
+
+    with pytest.raises(xc.NotFoundError) as caught:
+        x.get_job("42")
+
+    assert (
+        str(caught.value)
+        == "job 42 was not found (X answered 404 Not Found Error: Sorry, that page does not exist.)"
+    )
+    assert caught.value.status_code == 404
+
+
+def test_404_for_a_list_keeps_x_words(api: Api) -> None:
+    x = api(problem(404, "Not Found Error", "Sorry, that page does not exist."))
+
+    with pytest.raises(xc.NotFoundError, match=r"^404 Not Found Error: Sorry, that page does not exist\.$"):
+        x.list_jobs("tweets")
+
+
+def test_not_found_job_on_the_emulator_says_which_job(emu: Emulator) -> None:
+    client = xc.ComplianceClient(bearer_token=emu.token, base_url=emu.base_url)
+    with client, pytest.raises(xc.NotFoundError) as caught:
+        client.get_job("1234567890123456789")
+
+    assert str(caught.value).startswith("job 1234567890123456789 was not found (X answered 200 with")
+    assert caught.value.problems[0].resource_id == "1234567890123456789"
 
 
 def test_200_with_data_and_errors_returns_data(api: Api) -> None:
