@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import pickle
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 
 import httpx
 import pytest
 
 import x_compliance as xc
 from tests.client.scripted import JOB, Driver, json_response, problem, rate_headers, reset_in
+from x_compliance import errors
 from x_compliance.emulator import Emulator
+from x_compliance_api.models import InvalidRequestProblem, Problem
 
 Api = Callable[..., Driver]
 
@@ -249,10 +254,83 @@ def test_rate_limit_error_has_reset_at(api: Api) -> None:
 
 
 def test_every_error_is_a_compliance_error() -> None:
-    from x_compliance import errors
-
     classes = [getattr(errors, name) for name in errors.__all__]
 
     assert len(classes) == 19
     assert all(issubclass(cls, xc.ComplianceError) for cls in classes)
     assert all(getattr(xc, cls.__name__) is cls for cls in classes)
+
+
+# Errors cross process pools: each pickles with what it carries --------------------------------------
+
+FAILED_JOB = xc.ComplianceJob.from_dict({**JOB, "status": "failed", "error": "Line 3 is not a valid ID"})
+PROBLEMS = [
+    Problem.from_dict({"type": "about:blank", "title": "Unauthorized", "status": 401}),
+    InvalidRequestProblem.from_dict(INVALID_TYPE),
+]
+HEADERS = {"content-type": "application/problem+json", "x-rate-limit-remaining": "0"}
+RESET_AT = dt.datetime(2026, 1, 1, 12, 15, tzinfo=dt.UTC)
+
+
+def example_of(cls: type[xc.ComplianceError]) -> xc.ComplianceError:
+    """An instance of ``cls`` with every attribute it has set to something other than its default."""
+    if issubclass(cls, xc.RateLimitError):
+        return cls(
+            "429 Too Many Requests", status_code=429, problems=PROBLEMS, headers=HEADERS, reset_at=RESET_AT
+        )
+    if issubclass(cls, xc.APIError):
+        return cls("401 Unauthorized", status_code=401, problems=PROBLEMS, headers=HEADERS)
+    if issubclass(cls, xc.APIConnectionError):
+        return cls("GET /2/compliance/jobs failed: ConnectError", maybe_received=False)
+    if issubclass(cls, xc.UploadError):
+        return cls("storage refused the upload: 403", status_code=403, code="AccessDenied")
+    if issubclass(cls, xc.DownloadError):
+        return cls("results could not be read: 410", status_code=410)
+    if issubclass(cls, xc.JobError):
+        return cls("job 1446017776678801409 failed: Line 3 is not a valid ID", job=FAILED_JOB)
+    return cls("something the package raises on purpose")
+
+
+ERROR_CLASSES = [getattr(errors, name) for name in errors.__all__]
+
+
+@pytest.mark.parametrize("cls", ERROR_CLASSES, ids=lambda cls: cls.__name__)
+def test_error_pickles_with_its_attributes(cls: type[xc.ComplianceError]) -> None:
+    error = example_of(cls)
+
+    copied = pickle.loads(pickle.dumps(error))
+
+    assert type(copied) is cls
+    assert copied.args == error.args and str(copied) == str(error)
+    assert vars(copied) == vars(error)
+
+
+def test_api_error_pickles_its_problems_as_they_were_read() -> None:
+    error = example_of(xc.AuthenticationError)
+
+    copied = pickle.loads(pickle.dumps(error))
+
+    assert isinstance(copied, xc.APIError)
+    assert copied.problems == error.problems and copied.detail is None  # Unset detail stays Unset
+    assert (copied.title, copied.headers["x-rate-limit-remaining"]) == ("Unauthorized", "0")
+
+
+def test_error_with_a_message_rewritten_after_it_was_raised_pickles_the_new_message() -> None:
+    error = example_of(xc.ServerError)
+    error.args = (f"{error}; the job may have been created",)
+
+    copied = pickle.loads(pickle.dumps(error))
+
+    assert str(copied) == "401 Unauthorized; the job may have been created"
+    assert copied.status_code == 401
+
+
+def fail_in_a_worker() -> None:
+    raise example_of(xc.JobFailedError)
+
+
+def test_error_raised_in_a_process_pool_arrives_whole() -> None:
+    with ProcessPoolExecutor(1) as pool, pytest.raises(xc.JobFailedError) as caught:
+        pool.submit(fail_in_a_worker).result()
+
+    assert caught.value.job == FAILED_JOB and caught.value.job.error == "Line 3 is not a valid ID"
