@@ -54,6 +54,10 @@ POLL_MULTIPLIER = 1.5
 POLL_MAX = 30.0
 """wait_for_job polls after 0.5 s, then 1.5 times longer each time, up to 30 s between polls."""
 
+POLL_PAUSE_MAX = 3600.0
+"""The longest wait_for_job sleeps at once, whatever a bucket's reset says (X's windows are 15
+minutes; a reset years away is nonsense, and would overflow time.sleep)."""
+
 POLL_RESERVE_FRACTION = 0.1
 POLL_RESERVE_MIN = 2
 """wait_for_job leaves this share of the get-job bucket (at least POLL_RESERVE_MIN requests)

@@ -97,7 +97,7 @@ class Exchange:
                 self.retries + 1,
             )
         if self.endpoint is not None and self.rate_limits is not None:
-            self.rate_limits.update(self.endpoint, rate_limit_headers(response.headers.raw))
+            self.rate_limits.update(self.endpoint, rate_limit_headers(response.headers.raw), self.clock())
         delay = self.policy.after_status(
             response.status_code, response.headers, self.retries + 1, self.idempotent, self.clock()
         )

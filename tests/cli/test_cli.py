@@ -149,7 +149,7 @@ def test_unknown_job_exits_1(runner: CliRunner) -> None:
     result = runner.invoke(app, ["wait", "1234567890123456789"])
 
     assert result.exit_code == 1
-    assert result.stderr.startswith("error: 200 Not Found Error")
+    assert result.stderr.startswith("error: job 1234567890123456789 was not found")
 
 
 def test_demo_runs_the_whole_workflow() -> None:

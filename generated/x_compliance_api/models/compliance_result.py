@@ -115,12 +115,18 @@ class ComplianceResult:
 
         created_at = datetime.datetime.fromisoformat(d["created_at"])
 
+        if created_at.tzinfo is None:
+            created_at = created_at.replace(tzinfo=datetime.UTC)
+
         _redacted_at = d.get("redacted_at", UNSET)
         redacted_at: datetime.datetime | Unset
         if isinstance(_redacted_at, Unset):
             redacted_at = UNSET
         else:
             redacted_at = datetime.datetime.fromisoformat(_redacted_at)
+
+        if not isinstance(redacted_at, Unset) and redacted_at.tzinfo is None:
+            redacted_at = redacted_at.replace(tzinfo=datetime.UTC)
 
         compliance_result = cls(
             id,
@@ -139,8 +145,13 @@ class ComplianceResult:
         return compliance_result
 
     def __repr__(self) -> str:
+        # x-compliance: absent fields (UNSET) are left out, as are additional properties when there
+        # are none: the repr shows what the answer held.
         shown = ", ".join(
-            f"{f.name}={getattr(self, f.name)!r}" for f in _attrs_fields(type(self))
+            f"{f.name}={value!r}"
+            for f in _attrs_fields(type(self))
+            if not isinstance(value := getattr(self, f.name), Unset)
+            and (value or f.name != "additional_properties")
         )
         return _SIGNED_URL_SECRET.sub(r"\1***", f"{type(self).__name__}({shown})")
 
