@@ -183,8 +183,10 @@ class AsyncComplianceClient(ClientCore):
 
         Raises ``JobFailedError`` (with X's ``error``), ``JobExpiredError``, or ``WaitTimeoutError``
         after ``timeout`` seconds (None: no limit). Polls start short and back off, paced by the
-        get-job rate limit so that waiting never causes a 429. ``progress(seconds_waited, timeout)``
-        is called after each poll.
+        get-job rate limit so that waiting never causes a 429. Waits may last many hours: a poll
+        that fails for a transient reason (no answer, a 5xx, a 429 too far to wait out) is a missed
+        poll, and the wait goes on until its timeout; an error that cannot heal (401, 403, 404)
+        ends it at once. ``progress(seconds_waited, timeout)`` is called after each poll.
         """
         job = await self._job(job)
         poller = Poller(timeout, time.monotonic())
@@ -195,9 +197,19 @@ class AsyncComplianceClient(ClientCore):
             await self._sleep(delay)
             if not poll:
                 raise poller.timed_out(job, time.monotonic())
-            job = await self.get_job(job.id)
+            job = await self._poll(poller, job)
             self._wait_progress(poller, timeout, progress)
         return job
+
+    async def _poll(self, poller: Poller, job: ComplianceJob) -> ComplianceJob:
+        """``job`` fetched again. A poll that fails for a reason that may heal (no answer, a 5xx, a
+        far 429) is a missed poll, tried again later until the wait's deadline; any other error
+        ends the wait (the poller decides which)."""
+        while True:
+            try:
+                return await self.get_job(job.id)
+            except ComplianceError as error:
+                await self._sleep(poller.after_failed_poll(error, job, self._clock(), time.monotonic()))
 
     def iter_results(self, job: _api.JobRef) -> io.ClosingIterator[ComplianceResult]:
         """The results of a complete job, one ``ComplianceResult`` per line, streamed.

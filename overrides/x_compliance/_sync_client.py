@@ -173,8 +173,10 @@ class ComplianceClient(ClientCore):
 
         Raises ``JobFailedError`` (with X's ``error``), ``JobExpiredError``, or ``WaitTimeoutError``
         after ``timeout`` seconds (None: no limit). Polls start short and back off, paced by the
-        get-job rate limit so that waiting never causes a 429. ``progress(seconds_waited, timeout)``
-        is called after each poll.
+        get-job rate limit so that waiting never causes a 429. Waits may last many hours: a poll
+        that fails for a transient reason (no answer, a 5xx, a 429 too far to wait out) is a missed
+        poll, and the wait goes on until its timeout; an error that cannot heal (401, 403, 404)
+        ends it at once. ``progress(seconds_waited, timeout)`` is called after each poll.
         """
         job = self._job(job)
         poller = Poller(timeout, time.monotonic())
@@ -185,9 +187,19 @@ class ComplianceClient(ClientCore):
             self._sleep(delay)
             if not poll:
                 raise poller.timed_out(job, time.monotonic())
-            job = self.get_job(job.id)
+            job = self._poll(poller, job)
             self._wait_progress(poller, timeout, progress)
         return job
+
+    def _poll(self, poller: Poller, job: ComplianceJob) -> ComplianceJob:
+        """``job`` fetched again. A poll that fails for a reason that may heal (no answer, a 5xx, a
+        far 429) is a missed poll, tried again later until the wait's deadline; any other error
+        ends the wait (the poller decides which)."""
+        while True:
+            try:
+                return self.get_job(job.id)
+            except ComplianceError as error:
+                self._sleep(poller.after_failed_poll(error, job, self._clock(), time.monotonic()))
 
     def iter_results(self, job: _api.JobRef) -> io.ClosingIterator[ComplianceResult]:
         """The results of a complete job, one ``ComplianceResult`` per line, streamed.

@@ -4,11 +4,13 @@ poll that failed means for the wait."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
+import httpx
 import pytest
 
 import x_compliance as xc
-from tests.client.scripted import JOB
+from tests.client.scripted import JOB, job_response, problem
 from x_compliance import _constants as c
 from x_compliance._wait import Poller
 
@@ -137,3 +139,36 @@ def test_a_poll_that_answers_forgets_the_missed_ones() -> None:
 
     assert (poller.misses, poller.last_error) == (0, None)
     assert "failed" not in str(poller.timed_out(RUNNING, clock=61.0))
+
+
+# The wait through a client -----------------------------------------------------------------------
+
+
+def _unavailable() -> httpx.Response:
+    return httpx.Response(503, content=b"<html>Service Unavailable</html>")
+
+
+def test_wait_outlives_polls_that_fail_after_their_retries(api: Any) -> None:
+    # given a job still running, then a bad minute (every poll's attempts answer 503), then complete
+    x = api(
+        job_response(status="in_progress"),
+        *[_unavailable()] * 6,  # two polls, each failing its three attempts
+        job_response(status="complete", download_expires_at="2099-01-01T00:00:00.000Z"),
+        max_retries=2,
+    )
+
+    # when the wait polls through it
+    done = x.wait_for_job(JOB["id"])
+
+    # then the failed polls were missed polls, and the wait ended when the job completed
+    assert done.status == "complete"
+    assert len(x.script.requests) == 8
+
+
+def test_wait_ends_at_once_on_an_error_that_cannot_heal(api: Any) -> None:
+    x = api(job_response(status="in_progress"), problem(401, "Unauthorized", "Unauthorized"))
+
+    with pytest.raises(xc.AuthenticationError):
+        x.wait_for_job(JOB["id"])
+
+    assert len(x.script.requests) == 2
