@@ -15,7 +15,7 @@ import time
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self
+from typing import IO, TYPE_CHECKING, Any, Self, overload
 
 import httpx
 from attrs import evolve
@@ -279,17 +279,33 @@ class ComplianceClient(_ClientCore):
             yield from reader.feed(chunk)
         yield from reader.finish()
 
+    @overload
     def download_results(
         self, job: _api.JobRef, path: str | os.PathLike[str], progress: Progress | None = None
-    ) -> Path:
+    ) -> Path: ...
+    @overload
+    def download_results(
+        self, job: _api.JobRef, path: IO[bytes], progress: Progress | None = None
+    ) -> IO[bytes]: ...
+    def download_results(
+        self, job: _api.JobRef, path: str | os.PathLike[str] | IO[bytes], progress: Progress | None = None
+    ) -> Path | IO[bytes]:
         """Save a complete job's results file at ``path``, exactly as X wrote it; returns the path.
 
         The file is written beside ``path`` under a temporary name and renamed into place only when
         every byte has arrived and is on disk: a failure, even a crash, never leaves a partial file
         under ``path``.
+
+        ``path`` may instead be a writable binary file object (``sys.stdout.buffer``, a socket's
+        file): the bytes are written to it as they arrive, and it is returned, neither flushed nor
+        closed. A stream cannot be replaced atomically: after a failure it holds what arrived.
         """
         job = self._job(job)
         check_download(job, self._clock())
+        if not isinstance(path, str | os.PathLike):
+            for chunk in self._download(job, progress):
+                path.write(chunk)
+            return path
         target = Path(path)
         with ReplaceWhenDone(target) as file:
             for chunk in self._download(job, progress):
@@ -540,12 +556,24 @@ class AsyncComplianceClient(_ClientCore):
         for result in reader.finish():
             yield result
 
+    @overload
     async def download_results(
         self, job: _api.JobRef, path: str | os.PathLike[str], progress: Progress | None = None
-    ) -> Path:
-        """See ``ComplianceClient.download_results``."""
+    ) -> Path: ...
+    @overload
+    async def download_results(
+        self, job: _api.JobRef, path: IO[bytes], progress: Progress | None = None
+    ) -> IO[bytes]: ...
+    async def download_results(
+        self, job: _api.JobRef, path: str | os.PathLike[str] | IO[bytes], progress: Progress | None = None
+    ) -> Path | IO[bytes]:
+        """See ``ComplianceClient.download_results`` (a file object is written on the event loop)."""
         job = await self._job(job)
         check_download(job, self._clock())
+        if not isinstance(path, str | os.PathLike):
+            async for chunk in self._download(job, progress):
+                path.write(chunk)
+            return path
         target = Path(path)
         with ReplaceWhenDone(target) as file:
             async for chunk in self._download(job, progress):
