@@ -15,7 +15,7 @@ import time
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from types import TracebackType
-from typing import IO, TYPE_CHECKING, Any, Self, overload
+from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar, overload
 
 import httpx
 from attrs import evolve
@@ -53,7 +53,16 @@ if TYPE_CHECKING:
 logger = logging.getLogger(c.LOGGER_NAME)
 guard_library_logs()
 
-__all__ = ["AsyncComplianceClient", "ComplianceClient"]
+__all__ = ["AsyncComplianceClient", "BinaryWriter", "ComplianceClient"]
+
+
+class BinaryWriter(Protocol):
+    """What ``download_results`` can write to besides a path: ``sys.stdout.buffer``, an open file."""
+
+    def write(self, data: bytes, /) -> object: ...
+
+
+_Writer = TypeVar("_Writer", bound=BinaryWriter)
 
 
 class _ClientCore:
@@ -285,11 +294,11 @@ class ComplianceClient(_ClientCore):
     ) -> Path: ...
     @overload
     def download_results(
-        self, job: _api.JobRef, path: IO[bytes], progress: Progress | None = None
-    ) -> IO[bytes]: ...
+        self, job: _api.JobRef, path: _Writer, progress: Progress | None = None
+    ) -> _Writer: ...
     def download_results(
-        self, job: _api.JobRef, path: str | os.PathLike[str] | IO[bytes], progress: Progress | None = None
-    ) -> Path | IO[bytes]:
+        self, job: _api.JobRef, path: str | os.PathLike[str] | BinaryWriter, progress: Progress | None = None
+    ) -> Path | BinaryWriter:
         """Save a complete job's results file at ``path``, exactly as X wrote it; returns the path.
 
         The file is written beside ``path`` under a temporary name and renamed into place only when
@@ -562,11 +571,11 @@ class AsyncComplianceClient(_ClientCore):
     ) -> Path: ...
     @overload
     async def download_results(
-        self, job: _api.JobRef, path: IO[bytes], progress: Progress | None = None
-    ) -> IO[bytes]: ...
+        self, job: _api.JobRef, path: _Writer, progress: Progress | None = None
+    ) -> _Writer: ...
     async def download_results(
-        self, job: _api.JobRef, path: str | os.PathLike[str] | IO[bytes], progress: Progress | None = None
-    ) -> Path | IO[bytes]:
+        self, job: _api.JobRef, path: str | os.PathLike[str] | BinaryWriter, progress: Progress | None = None
+    ) -> Path | BinaryWriter:
         """See ``ComplianceClient.download_results`` (a file object is written on the event loop)."""
         job = await self._job(job)
         check_download(job, self._clock())
