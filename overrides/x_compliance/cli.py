@@ -786,5 +786,5 @@ def demo(
 
 
 def main() -> None:
-    """The ``x-compliance`` console script."""
-    app()
+    """The ``x-compliance`` console script (and ``python -m x_compliance``, under the same name)."""
+    app(prog_name="x-compliance")
