@@ -727,7 +727,7 @@ def emulator(
     verbose: Annotated[
         bool | None,
         typer.Option(
-            "--verbose/--quiet",
+            "--verbose/--no-verbose",
             help="Log each request (method, path, status) to stderr. Default: when stderr is a terminal.",
         ),
     ] = None,
