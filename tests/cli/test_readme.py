@@ -13,6 +13,7 @@ port 8000: a lock keeps two runs of this test on one machine from taking turns o
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import re
@@ -114,7 +115,5 @@ def test_readme_blocks_run_in_order(tmp_path: Path, readme_port_lock: None) -> N
                     env = dict(e.decode().split("=", 1) for e in entries if b"=" in e)
         finally:
             for session in sessions:  # what the blocks left running (the README's emulator)
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.killpg(session, signal.SIGTERM)
-                except ProcessLookupError:
-                    pass
