@@ -510,9 +510,11 @@ def _check_ids(path: Path) -> str:
             number += lines.count(b"\n")
             if not block:
                 return digest.hexdigest()
-            if len(partial) > BLOCK:  # no newline for a whole block: no ID is that long
-                shown = partial.strip()[:40].decode("utf-8", errors="replace")
-                raise ValueError(f"line {number + 1} is not an ID of 1-19 digits: {shown!r}")
+            if len(partial) > BLOCK:  # a whole block without a newline: whitespace or not an ID
+                if len(stripped := partial.strip()) > 19:
+                    shown = stripped[:40].decode("utf-8", errors="replace")
+                    raise ValueError(f"line {number + 1} is not an ID of 1-19 digits: {shown!r}")
+                partial = partial.lstrip()
 
 
 def run_job_name(type: str, digest: str) -> str:
