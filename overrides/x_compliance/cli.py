@@ -680,10 +680,14 @@ def run(
                 _say(f"no job named {job_name} to continue: creating one")
             job = _create(client, type, job_name, resumable)
             _say(f"created job {job.id} ({type}, named {job_name})")
-        with _continue_hint(job, type, file, output):
+        argv = ["x-compliance", "run", "--type", type, str(file)]
+        argv += [*(["-o", str(output)] if output else []), *(["--name", name] if name else [])]
+        this_run = _Run(job, argv, file, output)
+        with this_run.continuable():
             if job.status == "created":
                 with _bar("uploading") as progress:
                     sent = client.upload_ids(job, file, progress=progress)
+                this_run.uploaded = True
                 _say(f"uploaded {sent:,} IDs to job {job.id}; waiting for X to check them")
             if job.status != "complete":
                 with _status(job.id, "in_progress", timeout) as progress:
@@ -695,25 +699,35 @@ def run(
     err.print(_summary(counts))
 
 
-@contextlib.contextmanager
-def _continue_hint(job: xc.ComplianceJob, type: str, file: Path, output: Path | None) -> Iterator[None]:
-    """On Ctrl-C or an error once the job exists: say which job it was and how to continue it."""
-    try:
-        yield
-    except (xc.JobFailedError, xc.JobExpiredError):
-        raise  # nothing left to continue: the error says why
-    except (KeyboardInterrupt, xc.ComplianceError, OSError) as stopped:
-        interrupted = isinstance(stopped, KeyboardInterrupt)
-        _say("interrupted" if interrupted else f"error: {stopped}")
-        target = shlex.quote(str(output)) if output is not None else "FILE"
-        again = shlex.join(
-            ["x-compliance", "run", "--type", type, str(file), *(["-o", str(output)] if output else [])]
+class _Run:
+    """How far ``run`` got with its job, for the message that says how to continue it."""
+
+    def __init__(self, job: xc.ComplianceJob, argv: list[str], file: Path, output: Path | None) -> None:
+        self.job, self.argv, self.file, self.output = job, argv, file, output
+        self.uploaded = job.status != "created"
+
+    @contextlib.contextmanager
+    def continuable(self) -> Iterator[None]:
+        """On Ctrl-C or an error once the job exists: say which job it was and how to go on."""
+        try:
+            yield
+        except (xc.JobFailedError, xc.JobExpiredError, BrokenPipeError):
+            raise  # nothing to continue (the error says why), or the reader went away
+        except (KeyboardInterrupt, xc.ComplianceError, ValueError, OSError) as stopped:
+            interrupted = isinstance(stopped, KeyboardInterrupt)
+            _say("interrupted" if interrupted else f"error: {stopped}")
+            _say(f"job {self.job.id} goes on at X. {self.how_to_continue()}")
+            raise typer.Exit(130 if interrupted else 1) from None
+
+    def how_to_continue(self) -> str:
+        job_id = self.job.id
+        target = shlex.quote(str(self.output)) if self.output is not None else "FILE"
+        steps = [] if self.uploaded else [f"'x-compliance upload {job_id} {shlex.quote(str(self.file))}'"]
+        steps += [f"'x-compliance wait {job_id}'", f"'x-compliance download {job_id} -o {target}'"]
+        return (
+            f"Continue it with '{shlex.join([*self.argv, '--resume'])}', or step by step: "
+            + ", then ".join(steps)
         )
-        _say(
-            f"job {job.id} goes on at X. Continue it with '{again} --resume', or step by step: "
-            f"'x-compliance wait {job.id}', then 'x-compliance download {job.id} -o {target}'"
-        )
-        raise typer.Exit(130 if interrupted else 1) from None
 
 
 @command()

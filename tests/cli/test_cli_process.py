@@ -154,6 +154,26 @@ def test_run_timeout_names_the_job_and_how_to_continue(
     assert not (tmp_path / "out.jsonl").exists()
 
 
+def test_run_whose_upload_fails_says_to_upload_then_wait(
+    emu: Emulator, ids_file: Path, tmp_path: Path
+) -> None:
+    # given: storage refuses the upload
+    emu.faults.add("upload", status=403, times=5)
+
+    # when
+    result = cli("run", "--type", "tweets", "ids.txt", "--name", "nightly", env=env_for(emu), cwd=tmp_path)
+
+    # then: the job is named, and the way on starts with the upload it did not get
+    job_id = emu.jobs()[0]["id"]
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[1].startswith("error: ")
+    assert "x-compliance run --type tweets ids.txt --name nightly --resume" in result.stderr
+    assert (
+        f"'x-compliance upload {job_id} ids.txt', then 'x-compliance wait {job_id}', "
+        f"then 'x-compliance download {job_id} -o FILE'"
+    ) in result.stderr
+
+
 def test_run_shows_the_wait_on_a_terminal(ids_file: Path, tmp_path: Path) -> None:
     # given: stderr is a terminal and the job takes a few seconds
     with Emulator(token="tty-token-0123456789", processing_seconds=2.5) as emu:
