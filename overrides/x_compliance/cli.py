@@ -105,19 +105,21 @@ def _one_of(choices: type[enum.Enum]) -> Callable[[str | None], str | None]:
 
 def _base_url(value: str | None) -> str | None:
     """A malformed address is a usage error at once, not three connection attempts."""
-    if value is None:
-        return None
-    parts = urlsplit(value)
-    try:
-        parts.port  # noqa: B018 (a port that is not a number raises here)
-    except ValueError:
-        parts = parts._replace(netloc="")
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    if value is not None and not _well_formed(value):
         raise typer.BadParameter(
             f"{value!r} is not an http(s) address such as https://api.x.com (from --base-url or "
             f"{BASE_URL_ENV})"
         )
     return value
+
+
+def _well_formed(url: str) -> bool:
+    parts = urlsplit(url)
+    try:
+        parts.port  # noqa: B018 (a port that is not a number raises ValueError)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def _name(value: str | None) -> str | None:
@@ -127,7 +129,7 @@ def _name(value: str | None) -> str | None:
 
 
 def _job_id(value: str) -> str:
-    if not (value.isdigit() and len(value) <= 19):
+    if not (value.isascii() and value.isdigit() and len(value) <= 19):
         raise typer.BadParameter(f"a job id is 1-19 digits, not {value!r}")
     return value
 

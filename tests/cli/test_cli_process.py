@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import pty
+import select
 import signal
 import socket
 import subprocess
@@ -460,3 +461,40 @@ def test_emulator_verbose_logs_each_request_without_its_query(
     assert any(line.startswith("PUT /") and line.endswith(" 200") for line in requests)
     assert any(line.startswith("GET /2/compliance/jobs/") for line in requests)
     assert "?" not in log and "Signature" not in log
+
+
+def test_emulator_logs_requests_by_default_when_stderr_is_a_terminal(tmp_path: Path) -> None:
+    leader, follower = pty.openpty()
+    server = subprocess.Popen(
+        [*CLI, "emulator", "--port", "0", "--token", "tty-log-token"],
+        env=clean_env(TERM="xterm-256color"),
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=follower,
+        text=True,
+    )
+    os.close(follower)
+    try:
+        assert server.stdout is not None
+        base_url = server.stdout.readline().strip()
+        listed = cli(
+            "jobs",
+            "list",
+            "--type",
+            "users",
+            "--json",
+            env=clean_env(X_BEARER_TOKEN="tty-log-token", X_API_BASE_URL=base_url),
+            cwd=tmp_path,
+        )
+        screen = b""
+        deadline = time.monotonic() + 20
+        while b"GET /2/compliance/jobs 200" not in screen and time.monotonic() < deadline:
+            if select.select([leader], [], [], 1)[0]:
+                screen += os.read(leader, 65536)
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=30)
+        os.close(leader)
+
+    assert listed.returncode == 0
+    assert b"GET /2/compliance/jobs 200" in screen
