@@ -221,8 +221,9 @@ class _Handler(BaseHTTPRequestHandler):
             pass
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        # Never the query string: it holds the signatures of storage URLs.
-        logger.debug("%s %s -> %s", self.command, urlsplit(self.path).path, code)
+        # One line per answer, at INFO: what ``--verbose`` shows. Never the query string: it holds
+        # the signatures of storage URLs.
+        logger.info("%s %s %s", self.command, urlsplit(self.path).path, code)
 
     def log_message(self, format: str, *args: Any) -> None:
         logger.debug(format, *args)
