@@ -18,6 +18,7 @@ open: an unknown ``status`` is kept as its raw string (``job.status == "archived
 """
 
 from x_compliance._retry import RetryPolicy
+from x_compliance._upload import check_ids
 from x_compliance.client import AsyncComplianceClient, ComplianceClient
 from x_compliance.errors import (
     APIConnectionError,
@@ -92,4 +93,5 @@ __all__ = [
     "UploadError",
     "UploadExpiredError",
     "WaitTimeoutError",
+    "check_ids",
 ]

@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any, Self, overload
+from typing import Any, Self, overload
 
 import httpx
 
@@ -31,7 +31,7 @@ from x_compliance import _constants as c
 from x_compliance._core import ClientCore, Progress, create_unknown, left_waiting
 from x_compliance._download import Download, check_download, refuses_download
 from x_compliance._exchange import Exchange, utc_now
-from x_compliance._files import ReplaceWhenDone, StreamWriter, read_range
+from x_compliance._files import BinaryWriter, ReplaceWhenDone, StreamWriter, Writer, read_range
 from x_compliance._redact import guard_library_logs
 from x_compliance._retry import RetryPolicy
 from x_compliance._storage import RetryableAnswer, storage_error
@@ -233,20 +233,21 @@ class AsyncComplianceClient(ClientCore):
 
     @overload
     async def download_results(
-        self, job: _api.JobRef, path: IO[bytes], progress: Progress | None = None
-    ) -> IO[bytes]: ...
+        self, job: _api.JobRef, path: Writer, progress: Progress | None = None
+    ) -> Writer: ...
 
     async def download_results(
-        self, job: _api.JobRef, path: str | os.PathLike[str] | IO[bytes], progress: Progress | None = None
-    ) -> Path | IO[bytes]:
+        self, job: _api.JobRef, path: str | os.PathLike[str] | BinaryWriter, progress: Progress | None = None
+    ) -> Path | BinaryWriter:
         """Save a complete job's results file at ``path``, exactly as X wrote it; returns the path.
 
         The file is written beside ``path`` under a temporary name and renamed into place only when
         every byte has arrived and is on disk: a failure, even a crash, never leaves a partial file
         under ``path``. ``path`` may also be a binary file object open for writing (a pipe:
-        ``sys.stdout.buffer``): the bytes are written to it as they arrive, and it is returned,
-        flushed, not closed (a stream cannot be replaced atomically: after a failure it holds what
-        arrived). ``progress(bytes_received, total_bytes)`` follows the download.
+        ``sys.stdout.buffer``; anything with ``write``): the bytes are written to it as they arrive,
+        and it is returned, flushed when it can be, not closed (a stream cannot be replaced
+        atomically: after a failure it holds what arrived). ``progress(bytes_received,
+        total_bytes)`` follows the download.
         """
         job = await self._job(job, stale_if=refuses_download)
         check_download(job, self._clock())

@@ -12,10 +12,20 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Protocol, TypeVar
 
 from x_compliance import _constants as c
 from x_compliance.errors import UploadError
+
+
+class BinaryWriter(Protocol):
+    """Where ``download_results`` may write results instead of a path: anything with ``write``
+    (``sys.stdout.buffer``, an open file, a socket's file); ``flush`` is called when it has one."""
+
+    def write(self, data: bytes, /) -> object: ...
+
+
+Writer = TypeVar("Writer", bound=BinaryWriter)
 
 
 def file_range(path: Path, start: int, end: int) -> Iterator[bytes]:
@@ -110,7 +120,7 @@ class StreamWriter:
     as they arrive. It cannot be made atomic: ``discard`` leaves what was written, and the caller,
     who sees the error, decides. The object is flushed, never closed."""
 
-    def __init__(self, stream: IO[bytes]) -> None:
+    def __init__(self, stream: BinaryWriter) -> None:
         self.stream = stream
         self._pending = bytearray()
 
@@ -127,9 +137,10 @@ class StreamWriter:
         self.stream.write(block)
 
     def commit(self) -> None:
-        self.stream.write(self._pending)
+        self.stream.write(bytes(self._pending))
         self._pending.clear()
-        self.stream.flush()
+        if (flush := getattr(self.stream, "flush", None)) is not None:
+            flush()
 
     def discard(self) -> None:
         self._pending.clear()

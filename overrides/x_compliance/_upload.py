@@ -172,6 +172,14 @@ def prepare_upload(source: Source, *, known_unclean: bool = False) -> PreparedUp
     return _non_empty(PreparedUpload(spool_path, size, count, temporary=True))
 
 
+def check_ids(path: str | os.PathLike[str]) -> int:
+    """How many IDs the file at ``path`` holds, every line checked as ``upload_ids`` checks it (1-19
+    digits; blank lines, spaces, CR and a byte-order mark tolerated): ``ValueError`` naming the
+    first bad line. For work that must not begin on a bad file, such as creating a job."""
+    count, _, _ = _check_blocks(file_blocks(Path(path)), spool=None)
+    return count
+
+
 def _non_empty(prepared: PreparedUpload) -> PreparedUpload:
     if prepared.count == 0:
         prepared.close()

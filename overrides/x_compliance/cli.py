@@ -17,7 +17,6 @@ import functools
 import hashlib
 import json
 import os
-import re
 import shlex
 import sys
 import time
@@ -481,42 +480,14 @@ def _download(client: xc.ComplianceClient, job: xc.ComplianceJob | str, output: 
 
 # IDs files -------------------------------------------------------------------------------------
 
-_ONLY_IDS = re.compile(rb"(?:[ \t\r\x0b\x0c]*(?:[0-9]{1,19}[ \t\r\x0b\x0c]*)?\n)*")
-
 
 def _check_ids(path: Path) -> str:
-    """Check every line of an IDs file before any job is made; return the file's SHA-256.
-
-    Lines are stripped; blank lines are skipped; any other must be 1-19 digits. A bad line raises
-    ``ValueError`` naming it, as the client's upload would, but before X holds a job for it.
-    """
-    digest = hashlib.sha256()
-    number, partial, first = 0, b"", True
+    """Check every line of an IDs file before any job is made (``xc.check_ids``: a bad line raises
+    ``ValueError`` naming it); return the file's SHA-256, which names the job ``run`` makes."""
+    if xc.check_ids(path) == 0:
+        raise ValueError(f"{path} holds no IDs: nothing to upload")
     with path.open("rb") as file:
-        while True:
-            block = file.read(BLOCK)
-            digest.update(block)
-            data = partial + block
-            if first and data.startswith(b"\xef\xbb\xbf"):
-                data = data[3:]
-            first = False
-            if not block:
-                data += b"\n" if data else b""
-            cut = data.rfind(b"\n") + 1
-            lines, partial = data[:cut], data[cut:]
-            clean = not lines.translate(None, b"0123456789\n") and max(map(len, lines.split(b"\n"))) <= 19
-            if not clean and (found := _ONLY_IDS.match(lines)) is not None and found.end() != len(lines):
-                bad = lines[found.end() :].split(b"\n", 1)[0].strip()[:40].decode("utf-8", errors="replace")
-                line = number + lines.count(b"\n", 0, found.end()) + 1
-                raise ValueError(f"line {line} is not an ID of 1-19 digits: {bad!r}")
-            number += lines.count(b"\n")
-            if not block:
-                return digest.hexdigest()
-            if len(partial) > BLOCK:  # a whole block without a newline: whitespace or not an ID
-                if len(stripped := partial.strip()) > 19:
-                    shown = stripped[:40].decode("utf-8", errors="replace")
-                    raise ValueError(f"line {number + 1} is not an ID of 1-19 digits: {shown!r}")
-                partial = partial.lstrip()
+        return hashlib.file_digest(file, "sha256").hexdigest()
 
 
 def run_job_name(type: str, digest: str) -> str:

@@ -10,6 +10,7 @@ send, sleep and touch the disk (``_async_io``, ``_sync_io``).
 from __future__ import annotations
 
 from x_compliance._async_client import AsyncComplianceClient
+from x_compliance._files import BinaryWriter
 from x_compliance._sync_client import ComplianceClient
 
-__all__ = ["AsyncComplianceClient", "ComplianceClient"]
+__all__ = ["AsyncComplianceClient", "BinaryWriter", "ComplianceClient"]

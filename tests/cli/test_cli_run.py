@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import x_compliance as xc
 from tests.emulated import expected_results
-from x_compliance import cli
 from x_compliance.cli import app, run_job_name
 from x_compliance.emulator import Emulator
 
@@ -204,50 +200,3 @@ def test_run_takes_crlf_blank_lines_and_spaces(
 
     assert code == 0, said
     assert sorted(json.loads(line)["id"] for line in out.splitlines()) == ["10", "21", "32"]
-
-
-def reference_check(content: bytes) -> str | None:
-    """The line rule, one line at a time: the error a file gets, or None."""
-    for number, line in enumerate(content.removeprefix(b"\xef\xbb\xbf").split(b"\n"), start=1):
-        stripped = line.strip()
-        if stripped and not re.fullmatch(rb"[0-9]{1,19}", stripped):
-            return f"line {number} is not an ID of 1-19 digits: {stripped[:40].decode(errors='replace')!r}"
-    return None
-
-
-LINE = st.one_of(
-    st.integers(0, 10**19 - 1).map(lambda n: str(n).encode()),
-    st.sampled_from([b"", b" ", b"\r", b"12\r", b" 7 ", b"\t", b"1" * 20, b"1 2", b"x", b"\xff", b"-1"]),
-)
-
-
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(lines=st.lists(LINE, max_size=40), bom=st.booleans(), newline_at_end=st.booleans())
-def test_id_check_agrees_with_the_line_rule_across_blocks(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lines: list[bytes], bom: bool, newline_at_end: bool
-) -> None:
-    # given: blocks far smaller than a line list, so that lines straddle them
-    monkeypatch.setattr(cli, "BLOCK", 64)
-    content = (b"\xef\xbb\xbf" if bom else b"") + b"\n".join(lines) + (b"\n" if newline_at_end else b"")
-    path = tmp_path / "ids.txt"
-    path.write_bytes(content)
-
-    # when
-    try:
-        digest, error = cli._check_ids(path), None
-    except ValueError as raised:
-        digest, error = None, str(raised)
-
-    # then
-    assert error == reference_check(content)
-    if error is None:
-        assert digest == hashlib.sha256(content).hexdigest()
-
-
-def test_a_line_longer_than_a_block_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli, "BLOCK", 64)
-    path = tmp_path / "ids.txt"
-    path.write_bytes(b"1\n" + b" " * 200 + b"2" * 300)
-
-    with pytest.raises(ValueError, match=f"^line 2 is not an ID of 1-19 digits: '{'2' * 40}'$"):
-        cli._check_ids(path)

@@ -8,7 +8,10 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+import x_compliance as xc
 from x_compliance import _constants
 from x_compliance._upload import _clean_lines, prepare_upload
 
@@ -162,3 +165,50 @@ def test_untidy_file_of_the_clean_size_is_still_cleaned(tmp_path: Path) -> None:
     with prepare_upload(path) as prepared:
         assert prepared.temporary
         assert prepared.path.read_bytes() == b"1\n2\n3\n"
+
+
+def reference_check(content: bytes) -> str | None:
+    """The line rule, one line at a time: the error a file gets, or None."""
+    for number, line in enumerate(content.removeprefix(b"\xef\xbb\xbf").split(b"\n"), start=1):
+        stripped = line.strip()
+        if stripped and not re.fullmatch(rb"[0-9]{1,19}", stripped):
+            return f"line {number} is not an ID of 1-19 digits: {stripped[:40].decode(errors='replace')!r}"
+    return None
+
+
+LINE = st.one_of(
+    st.integers(0, 10**19 - 1).map(lambda n: str(n).encode()),
+    st.sampled_from([b"", b" ", b"\r", b"12\r", b" 7 ", b"\t", b"1" * 20, b"1 2", b"x", b"\xff", b"-1"]),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=st.lists(LINE, max_size=40), bom=st.booleans(), newline_at_end=st.booleans())
+def test_check_ids_agrees_with_the_line_rule_across_blocks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lines: list[bytes], bom: bool, newline_at_end: bool
+) -> None:
+    # given: blocks far smaller than a line list, so that lines straddle them
+    monkeypatch.setattr(_constants, "TRANSFER_BLOCK", 64)
+    content = (b"\xef\xbb\xbf" if bom else b"") + b"\n".join(lines) + (b"\n" if newline_at_end else b"")
+    path = tmp_path / "ids.txt"
+    path.write_bytes(content)
+
+    # when
+    try:
+        count, error = xc.check_ids(path), None
+    except ValueError as raised:
+        count, error = None, str(raised)
+
+    # then
+    assert error == reference_check(content)
+    if error is None:
+        assert count == sum(1 for line in content.removeprefix(b"\xef\xbb\xbf").split(b"\n") if line.strip())
+
+
+def test_a_line_longer_than_a_block_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_constants, "TRANSFER_BLOCK", 64)
+    path = tmp_path / "ids.txt"
+    path.write_bytes(b"1\n" + b" " * 200 + b"2" * 300)
+
+    with pytest.raises(ValueError, match=r"^line 2 is not an ID of 1-19 digits: .  .*over 256 bytes"):
+        xc.check_ids(path)
