@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from checks import Target, run
+
 from x_compliance_api import models
 from x_compliance_api.types import Unset
 
