@@ -162,7 +162,15 @@ def go() -> str:
     )  # fmt: skip
     shutil.copy(HERE / "go" / "main.go", out / "main.go")
     (out / "go.mod").write_text("module languagecheck\n\ngo 1.19\n")
-    env = {"GOPROXY": "off", "GOFLAGS": "-mod=mod", "GO111MODULE": "on", "GOTOOLCHAIN": "local"}
+    # No module proxy (none is reachable) and caches of its own, kept between runs under .scratch.
+    env = {
+        "GOPROXY": "off",
+        "GOFLAGS": "-mod=mod",
+        "GO111MODULE": "on",
+        "GOTOOLCHAIN": "local",
+        "GOCACHE": str(SCRATCH / "go-cache"),
+        "GOPATH": str(SCRATCH / "go-path"),
+    }
     sh(["go", "vet", "./..."], cwd=out, env=env)
     sh(["go", "build", "-o", "check", "."], cwd=out, env=env)
     return sh([out / "check", *check_args()], cwd=out)
