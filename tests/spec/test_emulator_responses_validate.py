@@ -61,3 +61,18 @@ def test_emulator_answer_validates_against_the_spec(answers: list[httpx.Response
         return
 
     validate_response(operation, answer.status_code, json.loads(answer.content), media_type)
+
+
+def test_emulator_results_file_validates_line_by_line_against_the_download_operation() -> None:
+    with Emulator(processing_seconds=0.0) as emu:
+        auth = {"Authorization": f"Bearer {emu.token}"}
+        with httpx.Client(base_url=emu.base_url, headers=auth, timeout=10) as api:
+            job = api.post("/2/compliance/jobs", json={"type": "tweets"}).json()["data"]
+            ids = "".join(f"{n}\n" for n in range(10, 60)).encode()
+            httpx.put(job["upload_url"], content=ids, headers={"Content-Type": "text/plain"})
+            done = api.get(f"/2/compliance/jobs/{job['id']}").json()["data"]
+            lines = httpx.get(done["download_url"]).text.splitlines()
+
+    assert done["status"] == "complete" and lines
+    for line in lines:
+        validate_response("downloadComplianceResults", 200, json.loads(line), "application/x-ndjson")
