@@ -29,7 +29,8 @@ _FIELDS: frozenset[str] = frozenset(
 
 @_attrs_define
 class ComplianceJobListResponse:
-    """A list of jobs, newest first. `data` is absent when there are none. `meta` is absent from
+    """A list of jobs (recorded newest first, but see `getComplianceJobs`). `data` is absent when
+    there are none. `meta` is absent from
     some real responses (tweepy 2021-10-07, LinqToTwitter, X's reference example) and present
     in others (tweepy 2022-05-07): do not depend on it; count `data` instead.
 

@@ -35,9 +35,8 @@ _FIELDS: frozenset[str] = frozenset(
 @_attrs_define
 class ComplianceResult:
     """One line of the results file at `download_url`: JSON lines, one object per line, UTF-8
-    (recorded: X's quickstart example and the README of X's compliant-client). No operation
-    returns it; it is here so that generators emit a model for it and validators can check each
-    line. An ID appears when it has a compliance event and is absent otherwise. `redacted_at`
+    (recorded: X's quickstart example and the README of X's compliant-client), the answer of
+    `downloadComplianceResults`. An ID appears when it has a compliance event and is absent otherwise. `redacted_at`
     is absent on some lines (the README's protected user).
     Unknown fields may appear.
 

@@ -38,8 +38,11 @@ class CreateComplianceJobRequest:
      """
     name: str | Unset = UNSET
     """ A name to recognise the job by later, up to 64 characters. """
-    resumable: bool | Unset = False
-    """ Ask for an `upload_url` that speaks Cloud Storage's resumable protocol. """
+    resumable: bool | Unset = UNSET
+    """ Ask for an `upload_url` that speaks Cloud Storage's resumable protocol; absent means
+    `false`. Declared without a `default`, which openapi-typescript would turn into a
+    required request field.
+     """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -55,8 +55,8 @@ class InvalidRequestProblem:
     """ On `resource-not-found`, the id that was not found. """
     parameter: str | Unset = UNSET
     """ On `resource-not-found`, the parameter that named it. """
-    value: Any | Unset = UNSET
-    """ On `resource-not-found`, the value that was not found (usually a string). """
+    value: str | Unset = UNSET
+    """ On `resource-not-found`, the value that was not found (a string in every recording). """
     errors: list[InvalidRequestError] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 

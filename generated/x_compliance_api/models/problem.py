@@ -64,8 +64,8 @@ class Problem:
     """ On `resource-not-found`, the id that was not found. """
     parameter: str | Unset = UNSET
     """ On `resource-not-found`, the parameter that named it. """
-    value: Any | Unset = UNSET
-    """ On `resource-not-found`, the value that was not found (usually a string). """
+    value: str | Unset = UNSET
+    """ On `resource-not-found`, the value that was not found (a string in every recording). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
