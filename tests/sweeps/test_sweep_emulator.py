@@ -300,3 +300,17 @@ def test_create_that_may_have_reached_x_is_looked_for_before_it_is_sent_again(
     report = run(timeout=10)
     assert lost[0] in {j.id for j in report.jobs}
     assert emu.job_count() == 2
+
+
+def test_progress_tells_phases_parts_jobs_statuses_and_bytes(run: Run) -> None:
+    events: list[Any] = []
+    run(progress=events.append, ids_per_job=5)
+    assert events[0].phase == "gather" and events[-1].phase == "done"
+    assert {"gather", "jobs", "apply", "done"} <= {e.phase for e in events}
+    uploads = [e for e in events if e.message == "uploading IDs"]
+    downloads = [e for e in events if e.message == "downloading results"]
+    assert uploads and all(
+        e.bytes_up > 0 and e.job_id and e.parts == (3 if e.type == "tweets" else 2) for e in uploads
+    )
+    assert downloads and max(e.bytes_down for e in downloads) == max(e.total or 0 for e in downloads)
+    assert {e.status for e in events if e.phase == "jobs"} >= {"created", "complete"}

@@ -346,7 +346,10 @@ class JobRunner:
 
         def moved(done: int, total: int | None) -> None:
             self._tell(
-                lane, "uploading" if up else "downloading", moved=(done, 0) if up else (0, done), total=total
+                lane,
+                "uploading IDs" if up else "downloading results",
+                moved=(done, 0) if up else (0, done),
+                total=total,
             )
 
         return moved
