@@ -92,6 +92,9 @@ class RemovalLog:
     def __init__(self) -> None:
         self._ids = array("Q")
         self._tags = array("H")
+        # A byte per ID with an event (by its position in the results): its own decision is logged
+        # once, so the log grows with the distinct IDs, not with how often the datasets repeat them.
+        self._seen: dict[Kind, bytearray] = {"post": bytearray(), "user": bytearray()}
         self._tag_of: dict[tuple[Kind, Decision], int] = {}
 
     def add(self, id_: str, kind: Kind, decision: Decision) -> None:
@@ -101,6 +104,20 @@ class RemovalLog:
             tag = self._tag_of[key] = len(self._tag_of)
         self._ids.append(int(id_))
         self._tags.append(tag)
+
+    def __len__(self) -> int:
+        """Records held (before the de-duplication that ``removals`` does)."""
+        return len(self._ids)
+
+    def first(self, kind: Kind, position: int) -> bool:
+        """True the first time it is asked about the ID at ``position`` of ``kind``'s results."""
+        seen = self._seen[kind]
+        if position >= len(seen):
+            seen.extend(bytes(position + 1 - len(seen)))
+        if seen[position]:
+            return False
+        seen[position] = 1
+        return True
 
     def removals(self) -> Iterator[Removal]:
         """Posts then users, each by ascending ID, one record per object."""
