@@ -13,12 +13,13 @@ timestamps with ``Z`` or an offset, with or without fractions (a timestamp witho
 taken as UTC), and unknown fields (kept in ``extra``). A line that is not a JSON object with ``id``,
 ``action``, ``reason`` and ``created_at`` raises ``DownloadError`` naming its line number.
 
-Speed: a results file has millions of lines, so each one's cost counts. A block of lines is decoded
-once and each line handed to the C scanner behind ``json.loads`` (``json.loads`` itself adds about a
-microsecond of Python per call); enums are read by the generated ``*_from_value`` functions, a dict
-lookup for known values. A line the fast path does not take exactly as it is (a blank line, CR, a
-BOM, anything malformed) goes through ``parse_line``, which gives the same results and errors as
-before the fast path existed.
+Speed: a results file has millions of lines, so each one's cost counts. ``LineReader`` reads each
+line with orjson and, when the line is the usual one (the four or five known fields, a string ``id``,
+known enum values), builds its record in place: enums by a dict lookup, timestamps by
+``datetime.fromisoformat``, the record by plain slot stores (a frozen attrs class sets each field
+through ``object.__setattr__``, which cost more than reading the JSON). Any other line, and any line
+orjson refuses (a blank line, a BOM, NaN, malformed JSON), goes through ``parse_line``: the standard
+library's ``json`` and ``from_dict``, whose results and errors are the ones users have always had.
 """
 
 from __future__ import annotations
@@ -26,10 +27,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator, Mapping
-from json.scanner import make_scanner
 from typing import Any
 
-from attrs import field, frozen
+import orjson
 
 from x_compliance._redact import excerpt
 from x_compliance.errors import DownloadError
@@ -41,14 +41,15 @@ __all__ = ["ComplianceResult", "LineReader"]
 
 _BOM = b"\xef\xbb\xbf"
 _KNOWN = frozenset({"id", "action", "reason", "created_at", "redacted_at"})
-# The C scanner json.loads runs: (value, end) of the JSON value at an index, skipping no whitespace.
-# (typeshed's stub wants a scanner as its context; at run time it is the decoder, as in json.decoder.)
-_scan = make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
+_ACTIONS: dict[object, ResultAction] = {member.value: member for member in ResultAction}
+_REASONS: dict[object, ResultReason] = {member.value: member for member in ResultReason}
 
 
-@frozen
 class ComplianceResult:
     """One compliance event: ``action`` (``delete``) the object ``id``, because of ``reason``.
+
+    Frozen: its fields are read-only properties (assigning one raises ``AttributeError``); equal
+    when every field is, hashed without ``extra``.
 
     >>> r = ComplianceResult.from_dict({"id": "1", "action": "delete", "reason": "deleted",
     ...                                 "created_at": "2019-10-29T17:02:47.000Z"})
@@ -56,18 +57,67 @@ class ComplianceResult:
     (True, None)
     """
 
-    id: str
-    action: ResultAction
-    reason: ResultReason
-    created_at: dt.datetime
-    redacted_at: dt.datetime | None = None
-    extra: Mapping[str, Any] = field(factory=dict, hash=False)
-    """Fields X sent that this version does not know, kept as parsed JSON."""
+    # Private slots behind read-only properties rather than a __setattr__ that refuses: the results
+    # parser fills a record with plain slot stores, ten times cheaper than object.__setattr__.
+    __slots__ = ("_action", "_created_at", "_extra", "_id", "_reason", "_redacted_at")
+    __match_args__ = ("id", "action", "reason", "created_at", "redacted_at", "extra")
+
+    _id: str
+    _action: ResultAction
+    _reason: ResultReason
+    _created_at: dt.datetime
+    _redacted_at: dt.datetime | None
+    _extra: Mapping[str, Any]
+
+    def __init__(
+        self,
+        id: str,
+        action: ResultAction,
+        reason: ResultReason,
+        created_at: dt.datetime,
+        redacted_at: dt.datetime | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> None:
+        self._id = id
+        self._action = action
+        self._reason = reason
+        self._created_at = created_at
+        self._redacted_at = redacted_at
+        self._extra = {} if extra is None else extra
+
+    @property
+    def id(self) -> str:
+        """The post's or user's ID, as X wrote it."""
+        return self._id
+
+    @property
+    def action(self) -> ResultAction:
+        """What to do with the stored object (``delete``)."""
+        return self._action
+
+    @property
+    def reason(self) -> ResultReason:
+        """Why (``deleted``, ``suspended``, ...); an unknown reason is kept as its string."""
+        return self._reason
+
+    @property
+    def created_at(self) -> dt.datetime:
+        """When the object was created (timezone-aware)."""
+        return self._created_at
+
+    @property
+    def redacted_at(self) -> dt.datetime | None:
+        """When the compliance event happened (timezone-aware), or None when X did not say."""
+        return self._redacted_at
+
+    @property
+    def extra(self) -> Mapping[str, Any]:
+        """Fields X sent that this version does not know, kept as parsed JSON."""
+        return self._extra
 
     @classmethod
     def from_dict(cls, record: Mapping[str, Any]) -> ComplianceResult:
         """A result from one parsed line; ``KeyError``/``ValueError``/``TypeError`` if it is not one."""
-        # Positional, and enums by their modules' functions: this runs once per line of a results file.
         redacted = record.get("redacted_at")
         return cls(
             _text(record["id"]),
@@ -81,15 +131,33 @@ class ComplianceResult:
     def to_dict(self) -> dict[str, Any]:
         """The wire form: ``redacted_at`` left out when None, ``extra`` fields kept."""
         record: dict[str, Any] = {
-            **self.extra,
-            "id": self.id,
-            "action": self.action.value,
-            "reason": self.reason.value,
-            "created_at": _wire(self.created_at),
+            **self._extra,
+            "id": self._id,
+            "action": self._action.value,
+            "reason": self._reason.value,
+            "created_at": _wire(self._created_at),
         }
-        if self.redacted_at is not None:
-            record["redacted_at"] = _wire(self.redacted_at)
+        if self._redacted_at is not None:
+            record["redacted_at"] = _wire(self._redacted_at)
         return record
+
+    def _key(self) -> tuple[object, ...]:
+        return (self._id, self._action, self._reason, self._created_at, self._redacted_at)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ComplianceResult) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key() == other._key() and self._extra == other._extra
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}(id={self._id!r}, action={self._action!r}, "
+            f"reason={self._reason!r}, created_at={self._created_at!r}, "
+            f"redacted_at={self._redacted_at!r}, extra={self._extra!r})"
+        )
 
 
 def parse_line(line: bytes, number: int) -> ComplianceResult | None:
@@ -120,21 +188,15 @@ class LineReader:
         self.lines = 0
 
     def feed(self, chunk: bytes) -> Iterator[ComplianceResult]:
+        """The results of the lines ``chunk`` completes; ``DownloadError`` at a bad line, after the
+        good lines before it."""
         data = self._partial + chunk if self._partial else chunk
         end = data.rfind(b"\n")
         if end < 0:
             self._partial = data
-            return
+            return iter(())
         self._partial = data[end + 1 :]
-        results: list[ComplianceResult] = []
-        error = None
-        try:
-            self._parse(data[:end], results)
-        except DownloadError as bad_line:
-            error = bad_line
-        yield from results  # the good lines before a bad one are delivered, then its error
-        if error is not None:
-            raise error
+        return self._parse(data[:end])  # not a generator itself: one less frame for every result
 
     def finish(self) -> Iterator[ComplianceResult]:
         """The last line, when the file does not end with a newline."""
@@ -145,33 +207,43 @@ class LineReader:
             if result is not None:
                 yield result
 
-    def _parse(self, block: bytes, results: list[ComplianceResult]) -> None:
-        """Append the results of ``block``'s lines to ``results``; ``DownloadError`` at a bad line."""
-        try:
-            lines = block.decode().split("\n")
-        except UnicodeDecodeError:  # not UTF-8 somewhere: parse_line finds where
-            lines = None
-        append = results.append
+    def _parse(self, block: bytes) -> Iterator[ComplianceResult]:
+        """The results of ``block``'s lines; ``DownloadError`` at a bad line."""
+        loads, new, fromisoformat, utc = orjson.loads, object.__new__, dt.datetime.fromisoformat, dt.UTC
+        actions, reasons = _ACTIONS, _REASONS
         number = self.lines
         try:
-            if lines is None:
-                for raw in block.split(b"\n"):
-                    number += 1
-                    if (result := parse_line(raw, number)) is not None:
-                        append(result)
-                return
-            for line in lines:
+            for line in block.split(b"\n"):
                 number += 1
+                result = None
                 try:
-                    record, stop = _scan(line, 0)
-                    if stop == len(line) and type(record) is dict:
-                        append(ComplianceResult.from_dict(record))
-                        continue
-                except (StopIteration, ValueError, KeyError, TypeError):
+                    record = loads(line)
+                    identifier = record["id"]
+                    redacted = record.get("redacted_at")
+                    # Only the known fields (so no extra to keep), a string id, known enum values:
+                    # any other line raises here or fails this test, and takes the careful path.
+                    if type(identifier) is str and len(record) == (4 if redacted is None else 5):
+                        action = actions[record["action"]]
+                        reason = reasons[record["reason"]]
+                        created = fromisoformat(record["created_at"])
+                        if created.tzinfo is None:
+                            created = created.replace(tzinfo=utc)
+                        if redacted is not None:
+                            redacted = fromisoformat(redacted)
+                            if redacted.tzinfo is None:
+                                redacted = redacted.replace(tzinfo=utc)
+                        result = new(ComplianceResult)
+                        result._id = identifier
+                        result._action = action
+                        result._reason = reason
+                        result._created_at = created
+                        result._redacted_at = redacted
+                        result._extra = {}
+                except (ValueError, KeyError, TypeError, AttributeError):  # orjson's error is a ValueError
                     pass
-                # Not a plain JSON object alone on its line: the careful path, with its errors.
-                if (result := parse_line(line.encode(), number)) is not None:
-                    append(result)
+                if result is None and (result := parse_line(line, number)) is None:
+                    continue  # a blank line
+                yield result
         finally:
             self.lines = number
 
