@@ -41,8 +41,6 @@ __all__ = ["ComplianceResult", "LineReader"]
 
 _BOM = b"\xef\xbb\xbf"
 _KNOWN = frozenset({"id", "action", "reason", "created_at", "redacted_at"})
-_ACTIONS: dict[object, ResultAction] = {member.value: member for member in ResultAction}
-_REASONS: dict[object, ResultReason] = {member.value: member for member in ResultReason}
 
 
 class ComplianceResult:
@@ -63,11 +61,11 @@ class ComplianceResult:
     __match_args__ = ("id", "action", "reason", "created_at", "redacted_at", "extra")
 
     _id: str
-    _action: ResultAction
-    _reason: ResultReason
+    _action: ResultAction | str
+    _reason: ResultReason | str
     _created_at: dt.datetime
     _redacted_at: dt.datetime | None
-    _extra: Mapping[str, Any]
+    _extra: Mapping[str, Any] | None
 
     def __init__(
         self,
@@ -83,7 +81,7 @@ class ComplianceResult:
         self._reason = reason
         self._created_at = created_at
         self._redacted_at = redacted_at
-        self._extra = {} if extra is None else extra
+        self._extra = extra or None  # None for none: the usual record does not carry a dict
 
     @property
     def id(self) -> str:
@@ -93,27 +91,39 @@ class ComplianceResult:
     @property
     def action(self) -> ResultAction:
         """What to do with the stored object (``delete``)."""
-        return self._action
+        action = self._action
+        if type(action) is str:  # as read from a results line: made the member on first use
+            action = self._action = result_action_from_value(action)
+        return action  # type: ignore[return-value]
 
     @property
     def reason(self) -> ResultReason:
         """Why (``deleted``, ``suspended``, ...); an unknown reason is kept as its string."""
-        return self._reason
+        reason = self._reason
+        if type(reason) is str:
+            reason = self._reason = result_reason_from_value(reason)
+        return reason  # type: ignore[return-value]
 
     @property
     def created_at(self) -> dt.datetime:
-        """When the object was created (timezone-aware)."""
-        return self._created_at
+        """X's timestamp for the line (timezone-aware; one written without an offset is UTC)."""
+        stamp = self._created_at
+        if stamp.tzinfo is None:  # as read from a results line: made aware on first use
+            stamp = self._created_at = stamp.replace(tzinfo=dt.UTC)
+        return stamp
 
     @property
     def redacted_at(self) -> dt.datetime | None:
-        """When the compliance event happened (timezone-aware), or None when X did not say."""
-        return self._redacted_at
+        """When the object was redacted (timezone-aware), or None when X did not say."""
+        stamp = self._redacted_at
+        if stamp is not None and stamp.tzinfo is None:
+            stamp = self._redacted_at = stamp.replace(tzinfo=dt.UTC)
+        return stamp
 
     @property
     def extra(self) -> Mapping[str, Any]:
         """Fields X sent that this version does not know, kept as parsed JSON."""
-        return self._extra
+        return {} if self._extra is None else self._extra
 
     @classmethod
     def from_dict(cls, record: Mapping[str, Any]) -> ComplianceResult:
@@ -125,38 +135,38 @@ class ComplianceResult:
             result_reason_from_value(record["reason"]),
             _timestamp(record["created_at"]),
             None if redacted is None else _timestamp(redacted),
-            {} if record.keys() <= _KNOWN else {k: v for k, v in record.items() if k not in _KNOWN},
+            None if record.keys() <= _KNOWN else {k: v for k, v in record.items() if k not in _KNOWN},
         )
 
     def to_dict(self) -> dict[str, Any]:
         """The wire form: ``redacted_at`` left out when None, ``extra`` fields kept."""
         record: dict[str, Any] = {
-            **self._extra,
+            **self.extra,
             "id": self._id,
-            "action": self._action.value,
-            "reason": self._reason.value,
-            "created_at": _wire(self._created_at),
+            "action": self.action.value,
+            "reason": self.reason.value,
+            "created_at": _wire(self.created_at),
         }
-        if self._redacted_at is not None:
-            record["redacted_at"] = _wire(self._redacted_at)
+        if self.redacted_at is not None:
+            record["redacted_at"] = _wire(self.redacted_at)
         return record
 
     def _key(self) -> tuple[object, ...]:
-        return (self._id, self._action, self._reason, self._created_at, self._redacted_at)
+        return (self._id, self.action, self.reason, self.created_at, self.redacted_at)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, ComplianceResult) or other.__class__ is not self.__class__:
             return NotImplemented
-        return self._key() == other._key() and self._extra == other._extra
+        return self._key() == other._key() and self.extra == other.extra
 
     def __hash__(self) -> int:
         return hash(self._key())
 
     def __repr__(self) -> str:
         return (
-            f"{self.__class__.__qualname__}(id={self._id!r}, action={self._action!r}, "
-            f"reason={self._reason!r}, created_at={self._created_at!r}, "
-            f"redacted_at={self._redacted_at!r}, extra={self._extra!r})"
+            f"{self.__class__.__qualname__}(id={self._id!r}, action={self.action!r}, "
+            f"reason={self.reason!r}, created_at={self.created_at!r}, "
+            f"redacted_at={self.redacted_at!r}, extra={self.extra!r})"
         )
 
 
@@ -196,7 +206,13 @@ class LineReader:
             self._partial = data
             return iter(())
         self._partial = data[end + 1 :]
-        return self._parse(data[:end])  # not a generator itself: one less frame for every result
+        results: list[ComplianceResult] = []
+        try:
+            self._parse(data[:end], results)
+        except DownloadError as bad_line:
+            return _then_raise(results, bad_line)
+        # A list's iterator, not a generator: the caller's ``yield from`` takes each result in C.
+        return iter(results)
 
     def finish(self) -> Iterator[ComplianceResult]:
         """The last line, when the file does not end with a newline."""
@@ -207,45 +223,51 @@ class LineReader:
             if result is not None:
                 yield result
 
-    def _parse(self, block: bytes) -> Iterator[ComplianceResult]:
-        """The results of ``block``'s lines; ``DownloadError`` at a bad line."""
-        loads, new, fromisoformat, utc = orjson.loads, object.__new__, dt.datetime.fromisoformat, dt.UTC
-        actions, reasons = _ACTIONS, _REASONS
+    def _parse(self, block: bytes, results: list[ComplianceResult]) -> None:
+        """Append the results of ``block``'s lines to ``results``; ``DownloadError`` at a bad line."""
+        loads, new, fromisoformat = orjson.loads, object.__new__, dt.datetime.fromisoformat
+        append = results.append
         number = self.lines
         try:
             for line in block.split(b"\n"):
                 number += 1
-                result = None
                 try:
                     record = loads(line)
                     identifier = record["id"]
-                    redacted = record.get("redacted_at")
                     # Only the known fields (so no extra to keep), a string id, known enum values:
                     # any other line raises here or fails this test, and takes the careful path.
-                    if type(identifier) is str and len(record) == (4 if redacted is None else 5):
-                        action = actions[record["action"]]
-                        reason = reasons[record["reason"]]
-                        created = fromisoformat(record["created_at"])
-                        if created.tzinfo is None:
-                            created = created.replace(tzinfo=utc)
+                    action, reason = record["action"], record["reason"]
+                    fields = len(record)
+                    redacted = record["redacted_at"] if fields == 5 else None
+                    if (
+                        type(identifier) is str
+                        and type(action) is str  # made enum members on first use, by the properties
+                        and type(reason) is str
+                        and (fields == 4 or redacted is not None)
+                    ):
+                        created = fromisoformat(record["created_at"])  # taken as UTC if naive: see created_at
                         if redacted is not None:
                             redacted = fromisoformat(redacted)
-                            if redacted.tzinfo is None:
-                                redacted = redacted.replace(tzinfo=utc)
-                        result = new(ComplianceResult)
+                        result: ComplianceResult = new(ComplianceResult)
                         result._id = identifier
                         result._action = action
                         result._reason = reason
                         result._created_at = created
                         result._redacted_at = redacted
-                        result._extra = {}
-                except (ValueError, KeyError, TypeError, AttributeError):  # orjson's error is a ValueError
+                        result._extra = None
+                        append(result)
+                        continue
+                except (ValueError, KeyError, TypeError):  # orjson's error is a ValueError
                     pass
-                if result is None and (result := parse_line(line, number)) is None:
-                    continue  # a blank line
-                yield result
+                if (careful := parse_line(line, number)) is not None:  # None: a blank line
+                    append(careful)
         finally:
             self.lines = number
+
+
+def _then_raise(results: list[ComplianceResult], error: DownloadError) -> Iterator[ComplianceResult]:
+    yield from results
+    raise error
 
 
 def _text(value: object) -> str:
