@@ -14,12 +14,16 @@ taken as UTC), and unknown fields (kept in ``extra``). A line that is not a JSON
 ``action``, ``reason`` and ``created_at`` raises ``DownloadError`` naming its line number.
 
 Speed: a results file has millions of lines, so each one's cost counts. ``LineReader`` reads each
-line with orjson and, when the line is the usual one (the four or five known fields, a string ``id``,
-known enum values), builds its record in place: enums by a dict lookup, timestamps by
-``datetime.fromisoformat``, the record by plain slot stores (a frozen attrs class sets each field
-through ``object.__setattr__``, which cost more than reading the JSON). Any other line, and any line
-orjson refuses (a blank line, a BOM, NaN, malformed JSON), goes through ``parse_line``: the standard
+line with orjson and, when it is the usual line (the four or five known fields, strings where X
+writes strings), builds its record in place: two ``datetime.fromisoformat`` calls and plain slot
+stores (the record's fields are read-only properties over private slots; a frozen attrs class set
+each field through ``object.__setattr__``, which cost more than reading the JSON). What cannot fail
+for a string waits for its first read: the enum member of ``action`` and ``reason``, and UTC for a
+timestamp written without an offset. Any other line, and any line orjson refuses (a blank line, a
+BOM, NaN, a lone surrogate escape, malformed JSON), goes through ``parse_line``: the standard
 library's ``json`` and ``from_dict``, whose results and errors are the ones users have always had.
+(Where orjson reads a line differently, an integer beyond 64 bits as a float, the line is not the
+usual one: it has a number where X writes a string, or an unknown field.)
 """
 
 from __future__ import annotations
@@ -234,8 +238,9 @@ class LineReader:
                 try:
                     record = loads(line)
                     identifier = record["id"]
-                    # Only the known fields (so no extra to keep), a string id, known enum values:
-                    # any other line raises here or fails this test, and takes the careful path.
+                    # The usual line: the known fields only (no extra to keep), strings where X
+                    # writes strings. Any other line raises here or fails the test below, and takes
+                    # the careful path. Enums and a naive timestamp's UTC are made on first read.
                     action, reason = record["action"], record["reason"]
                     fields = len(record)
                     redacted = record["redacted_at"] if fields == 5 else None

@@ -20,7 +20,7 @@ import x_compliance as xc
 from tests.client.scripted import JOB
 from x_compliance import _api
 from x_compliance.rate_limits import RateLimit, reset_from_headers
-from x_compliance.results import LineReader
+from x_compliance.results import LineReader, parse_line
 
 SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -151,6 +151,46 @@ def result_lines(draw: st.DrawFn) -> bytes:
         draw(st.dictionaries(st.sampled_from(["extra", "region", "note"]), json_scalars, max_size=2))
     )
     return json.dumps(record).encode()
+
+
+@st.composite
+def near_result_lines(draw: st.DrawFn) -> bytes:
+    """A JSON object near a results line: each field usual, odd, of the wrong type, or absent,
+    and maybe an unknown one (integers of any size, so beyond what orjson reads as integers)."""
+    usual = {
+        "id": st.from_regex(r"[0-9]{1,19}", fullmatch=True) | st.integers(),
+        "action": st.sampled_from(["delete", "redact"]),
+        "reason": st.sampled_from(["deleted", "suspended", "aged_out"]),
+        "created_at": odd_timestamps() | st.sampled_from(["2019-10-29T17:02:47", "soon", ""]),
+        "redacted_at": st.none() | odd_timestamps(),
+    }
+    record: dict[str, Any] = {}
+    for name, values in usual.items():
+        kind = draw(st.sampled_from(["usual"] * 8 + ["other", "absent"]))
+        if kind != "absent":
+            record[name] = draw(values if kind == "usual" else json_values)
+    if draw(st.booleans()):
+        record[draw(st.sampled_from(["region", "id"]))] = draw(json_values)
+    return json.dumps(record).encode()
+
+
+@SETTINGS
+@given(line=near_result_lines())
+def test_reader_gives_what_the_careful_parse_gives(line: bytes) -> None:
+    try:
+        expected: object = parse_line(line, 1)
+    except xc.DownloadError as error:
+        expected = str(error)
+    reader = LineReader()
+
+    try:
+        got: object = next(iter(reader.feed(line + b"\n")))
+    except xc.DownloadError as error:
+        got = str(error)
+
+    assert got == expected
+    if isinstance(got, xc.ComplianceResult):
+        assert repr(got) == repr(expected) and hash(got) == hash(expected)
 
 
 def read(chunks: list[bytes]) -> list[xc.ComplianceResult]:
