@@ -11,19 +11,26 @@ Its ``action`` and ``reason`` are the generated open enums: an unknown reason is
 Tolerated: a UTF-8 byte-order mark, CRLF line ends, blank lines, a last line without a newline,
 timestamps with ``Z`` or an offset, with or without fractions (a timestamp without an offset is
 taken as UTC), and unknown fields (kept in ``extra``). A line that is not a JSON object with ``id``,
-``action``, ``reason`` and ``created_at`` raises ``DownloadError`` naming its line number.
+``action``, ``reason`` and ``created_at`` (strings where X writes strings) raises ``DownloadError``
+naming its line number. A timestamp string is parsed when it is first read: one that is not a
+timestamp raises ``DownloadError`` naming its line there (``created_at``, ``redacted_at``, and what
+reads them: ``==``, ``hash``, ``to_dict``), not while iterating. X's contract says neither is needed
+to act on a line, and parsing both was a sixth of each line's cost (see Speed); reading a file and
+acting on ``id`` and ``reason`` does not stop at a bad timestamp, and loses nothing.
 
 Speed: a results file has millions of lines, so each one's cost counts. ``LineReader`` reads each
 line with orjson and, when it is the usual line (the four or five known fields, strings where X
-writes strings), builds its record in place: two ``datetime.fromisoformat`` calls and plain slot
-stores (the record's fields are read-only properties over private slots; a frozen attrs class set
-each field through ``object.__setattr__``, which cost more than reading the JSON). What cannot fail
-for a string waits for its first read: the enum member of ``action`` and ``reason``, and UTC for a
-timestamp written without an offset. Any other line, and any line orjson refuses (a blank line, a
-BOM, NaN, a lone surrogate escape, malformed JSON), goes through ``parse_line``: the standard
-library's ``json`` and ``from_dict``, whose results and errors are the ones users have always had.
-(Where orjson reads a line differently, an integer beyond 64 bits as a float, the line is not the
-usual one: it has a number where X writes a string, or an unknown field.)
+writes strings), builds its record in place with plain slot stores (the record's fields are
+read-only properties over private slots: a frozen attrs class set each field through
+``object.__setattr__``, which cost more than reading the JSON). What the properties make on first
+read costs nothing to a user who does not read it: the enum members of ``action`` and ``reason``
+(a hash of two fresh strings per line), and the timestamps (``datetime.fromisoformat`` twice: about
+2,000 of the 12,900 instructions a line took, against 7,400 for orjson alone). Any other line, and
+any line orjson refuses (a blank line, a BOM, NaN, a lone surrogate escape, malformed JSON), goes
+through ``parse_line``: the standard library's ``json`` and ``from_dict``'s checks, whose results
+and errors are the ones users have always had. (Where orjson reads a line differently, an integer
+beyond 64 bits as a float, the line is not the usual one: it has a number where X writes a string,
+or an unknown field.)
 """
 
 from __future__ import annotations
@@ -61,15 +68,17 @@ class ComplianceResult:
 
     # Private slots behind read-only properties rather than a __setattr__ that refuses: the results
     # parser fills a record with plain slot stores, ten times cheaper than object.__setattr__.
-    __slots__ = ("_action", "_created_at", "_extra", "_id", "_reason", "_redacted_at")
+    __slots__ = ("_action", "_created_at", "_extra", "_id", "_line", "_reason", "_redacted_at")
     __match_args__ = ("id", "action", "reason", "created_at", "redacted_at", "extra")
 
     _id: str
     _action: ResultAction | str
     _reason: ResultReason | str
-    _created_at: dt.datetime
-    _redacted_at: dt.datetime | None
+    _created_at: dt.datetime | str
+    _redacted_at: dt.datetime | str | None
     _extra: Mapping[str, Any] | None
+    _line: int
+    """The results line it was read from (0: not read from one), for a timestamp's error."""
 
     def __init__(
         self,
@@ -86,6 +95,7 @@ class ComplianceResult:
         self._created_at = created_at
         self._redacted_at = redacted_at
         self._extra = extra or None  # None for none: the usual record does not carry a dict
+        self._line = 0
 
     @property
     def id(self) -> str:
@@ -110,19 +120,36 @@ class ComplianceResult:
 
     @property
     def created_at(self) -> dt.datetime:
-        """X's timestamp for the line (timezone-aware; one written without an offset is UTC)."""
+        """X's timestamp for the line (timezone-aware; one written without an offset is UTC).
+
+        Read from a results file, it is parsed on first read: ``DownloadError`` naming the line if
+        it is not a timestamp."""
         stamp = self._created_at
-        if stamp.tzinfo is None:  # as read from a results line: made aware on first use
-            stamp = self._created_at = stamp.replace(tzinfo=dt.UTC)
-        return stamp
+        if isinstance(stamp, dt.datetime) and stamp.tzinfo is not None:
+            return stamp
+        aware = self._created_at = self._stamp(stamp, "created_at")
+        return aware
 
     @property
     def redacted_at(self) -> dt.datetime | None:
-        """When the object was redacted (timezone-aware), or None when X did not say."""
+        """When the object was redacted (timezone-aware), or None when X did not say; parsed on
+        first read, as ``created_at``."""
         stamp = self._redacted_at
-        if stamp is not None and stamp.tzinfo is None:
-            stamp = self._redacted_at = stamp.replace(tzinfo=dt.UTC)
-        return stamp
+        if stamp is None or (isinstance(stamp, dt.datetime) and stamp.tzinfo is not None):
+            return stamp
+        aware = self._redacted_at = self._stamp(stamp, "redacted_at")
+        return aware
+
+    def _stamp(self, stamp: dt.datetime | str, name: str) -> dt.datetime:
+        """``stamp`` parsed if it is a string, and aware (UTC if it was naive)."""
+        if isinstance(stamp, dt.datetime):
+            return stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=dt.UTC)
+        try:
+            return _timestamp(stamp)
+        except ValueError as exc:
+            where = f"results line {self._line}" if self._line else "a result"
+            why = str(exc).splitlines()[0][:80]
+            raise DownloadError(f"{where} is not a compliance result ({name}: {why})") from None
 
     @property
     def extra(self) -> Mapping[str, Any]:
@@ -132,15 +159,25 @@ class ComplianceResult:
     @classmethod
     def from_dict(cls, record: Mapping[str, Any]) -> ComplianceResult:
         """A result from one parsed line; ``KeyError``/``ValueError``/``TypeError`` if it is not one."""
+        return cls._build(record, 0)
+
+    @classmethod
+    def _build(cls, record: Mapping[str, Any], line: int) -> ComplianceResult:
+        """``from_dict``; or, for a record read from results line ``line`` (> 0), with timestamp
+        strings kept as they are, parsed on first read (as ``LineReader`` builds the usual line)."""
+        stamp = _timestamp if line == 0 else _string
         redacted = record.get("redacted_at")
-        return cls(
-            _text(record["id"]),
-            result_action_from_value(record["action"]),
-            result_reason_from_value(record["reason"]),
-            _timestamp(record["created_at"]),
-            None if redacted is None else _timestamp(redacted),
-            None if record.keys() <= _KNOWN else {k: v for k, v in record.items() if k not in _KNOWN},
+        result: ComplianceResult = object.__new__(cls)
+        result._id = _text(record["id"])
+        result._action = result_action_from_value(record["action"])
+        result._reason = result_reason_from_value(record["reason"])
+        result._created_at = stamp(record["created_at"])
+        result._redacted_at = None if redacted is None else stamp(redacted)
+        result._extra = (
+            None if record.keys() <= _KNOWN else {k: v for k, v in record.items() if k not in _KNOWN}
         )
+        result._line = line
+        return result
 
     def to_dict(self) -> dict[str, Any]:
         """The wire form: ``redacted_at`` left out when None, ``extra`` fields kept."""
@@ -167,10 +204,13 @@ class ComplianceResult:
         return hash(self._key())
 
     def __repr__(self) -> str:
+        try:
+            stamps = f"created_at={self.created_at!r}, redacted_at={self.redacted_at!r}"
+        except DownloadError:  # a timestamp that is not one: shown as X wrote it
+            stamps = f"created_at={self._created_at!r}, redacted_at={self._redacted_at!r}"
         return (
             f"{self.__class__.__qualname__}(id={self._id!r}, action={self.action!r}, "
-            f"reason={self.reason!r}, created_at={self.created_at!r}, "
-            f"redacted_at={self.redacted_at!r}, extra={self.extra!r})"
+            f"reason={self.reason!r}, {stamps}, extra={self.extra!r})"
         )
 
 
@@ -185,7 +225,7 @@ def parse_line(line: bytes, number: int) -> ComplianceResult | None:
         record = json.loads(line)
         if not isinstance(record, dict):
             raise TypeError(f"a JSON {type(record).__name__}, not an object")
-        return ComplianceResult.from_dict(record)
+        return ComplianceResult._build(record, number)
     except (ValueError, KeyError, TypeError) as exc:
         why = f"missing {exc}" if isinstance(exc, KeyError) else str(exc).splitlines()[0][:80]
         raise DownloadError(
@@ -229,7 +269,7 @@ class LineReader:
 
     def _parse(self, block: bytes, results: list[ComplianceResult]) -> None:
         """Append the results of ``block``'s lines to ``results``; ``DownloadError`` at a bad line."""
-        loads, new, fromisoformat = orjson.loads, object.__new__, dt.datetime.fromisoformat
+        loads, new = orjson.loads, object.__new__
         append = results.append
         number = self.lines
         try:
@@ -250,9 +290,9 @@ class LineReader:
                         and type(reason) is str
                         and (fields == 4 or redacted is not None)
                     ):
-                        created = fromisoformat(record["created_at"])  # taken as UTC if naive: see created_at
-                        if redacted is not None:
-                            redacted = fromisoformat(redacted)
+                        created = record["created_at"]
+                        if type(created) is not str or (redacted is not None and type(redacted) is not str):
+                            raise TypeError("a timestamp that is not a string")
                         result: ComplianceResult = new(ComplianceResult)
                         result._id = identifier
                         result._action = action
@@ -260,6 +300,7 @@ class LineReader:
                         result._created_at = created
                         result._redacted_at = redacted
                         result._extra = None
+                        result._line = number
                         append(result)
                         continue
                 except (ValueError, KeyError, TypeError):  # orjson's error is a ValueError
@@ -281,6 +322,13 @@ def _text(value: object) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     raise TypeError(f"id is a {type(value).__name__}, not a string")
+
+
+def _string(value: object) -> str:
+    """A timestamp's string, kept for its first read (see ``ComplianceResult.created_at``)."""
+    if not isinstance(value, str):
+        raise TypeError(f"timestamp is a {type(value).__name__}, not a string")
+    return value
 
 
 def _timestamp(value: object) -> dt.datetime:

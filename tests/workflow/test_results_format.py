@@ -109,7 +109,6 @@ def test_lines_split_across_chunks(size: int) -> None:
         (b"{not json", "Expecting property name"),
         (b"[1, 2]", "a JSON list, not an object"),
         (b'{"id":"1","action":"delete","reason":"deleted"}', "missing 'created_at'"),
-        (b'{"id":"1","action":"delete","reason":"deleted","created_at":"soon"}', "Invalid isoformat"),
         (b'{"id":"1","action":"delete","reason":"deleted","created_at":5}', "not a string"),
         (LINE[:40], "Unterminated string"),
     ],
@@ -117,6 +116,41 @@ def test_lines_split_across_chunks(size: int) -> None:
 def test_bad_line_raises_download_error_naming_it(line: bytes, why: str) -> None:
     with pytest.raises(xc.DownloadError, match=f"results line 3 .*{why}"):
         read_all([LINE + b"\n" + LINE + b"\n" + line + b"\n"])
+
+
+@pytest.mark.parametrize("extra", [b"", b',"region":"eu"'])
+def test_timestamp_that_is_not_one_raises_download_error_naming_its_line_when_read(extra: bytes) -> None:
+    # Parsed on first read (most users act on id and reason alone): the lines after it are read.
+    bad = b'{"id":"1","action":"delete","reason":"deleted","created_at":"soon"' + extra + b"}"
+
+    results = read_all([LINE + b"\n" + LINE + b"\n" + bad + b"\n" + LINE + b"\n"])
+
+    assert len(results) == 4 and results[2].id == "1" and results[2].redacted_at is None
+    with pytest.raises(xc.DownloadError, match=r"results line 3 .*\(created_at: Invalid isoformat"):
+        _ = results[2].created_at
+    with pytest.raises(xc.DownloadError, match="results line 3 "):
+        results[2].to_dict()
+
+
+def test_redacted_at_that_is_not_a_timestamp_raises_when_read() -> None:
+    [result] = read_all([LINE.replace(b'"2020-07-29T17:02:47.000Z"', b'"2020-13-45"') + b"\n"])
+
+    assert result.created_at == dt.datetime(2019, 10, 29, 17, 2, 47, tzinfo=dt.UTC)
+    with pytest.raises(xc.DownloadError, match=r"results line 1 .*\(redacted_at: "):
+        _ = result.redacted_at
+
+
+def test_repr_shows_a_timestamp_that_is_not_one_as_written() -> None:
+    [result] = read_all([LINE.replace(b'"2019-10-29T17:02:47.000Z"', b'"soon"') + b"\n"])
+
+    assert "created_at='soon'" in repr(result)
+
+
+def test_from_dict_refuses_a_timestamp_that_is_not_one_at_once() -> None:
+    with pytest.raises(ValueError, match="Invalid isoformat"):
+        xc.ComplianceResult.from_dict(
+            {"id": "1", "action": "delete", "reason": "deleted", "created_at": "soon"}
+        )
 
 
 @pytest.mark.parametrize(
