@@ -125,31 +125,30 @@ class ComplianceResult:
         Read from a results file, it is parsed on first read: ``DownloadError`` naming the line if
         it is not a timestamp."""
         stamp = self._created_at
-        if isinstance(stamp, dt.datetime) and stamp.tzinfo is not None:
-            return stamp
-        aware = self._created_at = self._stamp(stamp, "created_at")
-        return aware
+        if type(stamp) is str or stamp.tzinfo is None:  # type: ignore[union-attr]
+            stamp = self._created_at = self._aware(stamp, "created_at")
+        return stamp  # type: ignore[return-value]
 
     @property
     def redacted_at(self) -> dt.datetime | None:
         """When the object was redacted (timezone-aware), or None when X did not say; parsed on
         first read, as ``created_at``."""
         stamp = self._redacted_at
-        if stamp is None or (isinstance(stamp, dt.datetime) and stamp.tzinfo is not None):
-            return stamp
-        aware = self._redacted_at = self._stamp(stamp, "redacted_at")
-        return aware
+        if stamp is not None and (type(stamp) is str or stamp.tzinfo is None):  # type: ignore[union-attr]
+            stamp = self._redacted_at = self._aware(stamp, "redacted_at")
+        return stamp  # type: ignore[return-value]
 
-    def _stamp(self, stamp: dt.datetime | str, name: str) -> dt.datetime:
-        """``stamp`` parsed if it is a string, and aware (UTC if it was naive)."""
-        if isinstance(stamp, dt.datetime):
-            return stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=dt.UTC)
-        try:
-            return _timestamp(stamp)
-        except ValueError as exc:
-            where = f"results line {self._line}" if self._line else "a result"
-            why = str(exc).splitlines()[0][:80]
-            raise DownloadError(f"{where} is not a compliance result ({name}: {why})") from None
+    def _aware(self, stamp: dt.datetime | str, name: str) -> dt.datetime:
+        """``stamp`` parsed if it is a string (as read from a results line), and aware (UTC if it
+        was naive); ``DownloadError`` naming the line if it is not a timestamp."""
+        if isinstance(stamp, str):
+            try:
+                stamp = dt.datetime.fromisoformat(stamp)
+            except ValueError as exc:
+                where = f"results line {self._line}" if self._line else "a result"
+                why = str(exc).splitlines()[0][:80]
+                raise DownloadError(f"{where} is not a compliance result ({name}: {why})") from None
+        return stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=dt.UTC)
 
     @property
     def extra(self) -> Mapping[str, Any]:
