@@ -14,9 +14,9 @@ taken as UTC), and unknown fields (kept in ``extra``). A line that is not a JSON
 ``action``, ``reason`` and ``created_at`` (strings where X writes strings) raises ``DownloadError``
 naming its line number. A timestamp string is parsed when it is first read: one that is not a
 timestamp raises ``DownloadError`` naming its line there (``created_at``, ``redacted_at``, and what
-reads them: ``==``, ``hash``, ``to_dict``), not while iterating. X's contract says neither is needed
-to act on a line, and parsing both was a sixth of each line's cost (see Speed); reading a file and
-acting on ``id`` and ``reason`` does not stop at a bad timestamp, and loses nothing.
+reads them: ``==``, ``hash``, ``to_dict``), not while iterating. X's contract says ``created_at`` is
+not needed to act on a line, and ``redacted_at`` is absent from some; parsing both was a sixth of
+each line's cost (see Speed). Acting on ``id`` and ``reason`` does not stop at a bad timestamp.
 
 Speed: a results file has millions of lines, so each one's cost counts. ``LineReader`` reads each
 line with orjson and, when it is the usual line (the four or five known fields, strings where X
@@ -69,6 +69,9 @@ class ComplianceResult:
     # Private slots behind read-only properties rather than a __setattr__ that refuses: the results
     # parser fills a record with plain slot stores, ten times cheaper than object.__setattr__.
     __slots__ = ("_action", "_created_at", "_extra", "_id", "_line", "_reason", "_redacted_at")
+    # The parser stores raw strings in _action, _reason and the timestamps; each property turns its
+    # own into the typed value on first read and keeps it. (mypy cannot narrow ``type(x) is str``
+    # where the other member of the union is a str subclass: hence the ignores below.)
     __match_args__ = ("id", "action", "reason", "created_at", "redacted_at", "extra")
 
     _id: str
