@@ -24,6 +24,7 @@ import orjson
 from attrs import define, field, frozen
 
 SCRUB_GEO: Final = "scrub_geo"
+YIELD_EVERY: Final = 1_000_000
 
 Kind = Literal["post", "user"]
 Action = Literal["remove", "scrub_geo"]
@@ -109,9 +110,12 @@ class RemovalLog:
         ids, tags, kind = ids[order], tags[order], kind[order]
         first = np.ones(len(ids), dtype=bool)
         first[1:] = (ids[1:] != ids[:-1]) | (kind[1:] != kind[:-1])
-        for id_, tag in zip(ids[first].tolist(), tags[first].tolist(), strict=True):
-            k, action, reason, via = keys[tag]
-            yield Removal(str(id_), k, action, reason, via)
+        ids, tags = ids[first], tags[first]
+        for start in range(0, len(ids), YIELD_EVERY):  # Python objects for a slice at a time, not all
+            stop = start + YIELD_EVERY
+            for id_, tag in zip(ids[start:stop].tolist(), tags[start:stop].tolist(), strict=True):
+                k, action, reason, via = keys[tag]
+                yield Removal(str(id_), k, action, reason, via)
 
 
 @define
