@@ -14,7 +14,6 @@ import functools
 import json
 import os
 import sys
-import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -377,50 +376,18 @@ def emulator(
 @app.command()
 @_fails_cleanly
 def demo(
-    ids: Annotated[int, typer.Option(min=1, max=10_000_000, help="How many IDs to check.")] = 100_000,
-    processing_seconds: Annotated[float, typer.Option(min=0, help="The emulator's processing time.")] = 1.0,
+    posts: Annotated[int, typer.Option(min=1, max=10_000_000, help="Posts in the sample dataset.")] = 30_000,
+    processing_seconds: Annotated[float, typer.Option(min=0, help="The emulator's processing time.")] = 0.5,
 ) -> None:
-    """The whole workflow on a local emulator: create, upload, wait, download, summarise."""
-    import tempfile
+    """A sweep on a local emulator: a generated dataset made compliant, and what was removed."""
+    from x_compliance.cli_sweep import demo as sweep_demo
 
-    from x_compliance.emulator import Emulator
-
-    with Emulator(processing_seconds=processing_seconds) as emu, tempfile.TemporaryDirectory() as folder:
-        out.print(f"Started a local emulator at {emu.base_url} (nothing leaves this machine).", markup=False)
-        source = Path(folder) / "ids.txt"
-        source.write_text("".join(f"{1_500_000_000_000_000_000 + n * 7919}\n" for n in range(ids)))
-        client = xc.ComplianceClient(bearer_token=emu.token, base_url=emu.base_url)
-        with client:
-            started = time.monotonic()
-            job = client.create_job("tweets", name="x-compliance-demo")
-            out.print(
-                f"1. created job {job.id} (tweets), upload window until {_when(job.upload_expires_at)} UTC",
-                markup=False,
-            )
-            with _bar("uploading") as progress:
-                sent = client.upload_ids(job, source, progress=progress)
-            out.print(f"2. uploaded {sent:,} IDs ({source.stat().st_size / 1e6:.1f} MB)", markup=False)
-            with _status(job.id) as progress:
-                job = client.wait_for_job(job, timeout=300, progress=progress)
-            out.print(f"3. job {job.status} after {time.monotonic() - started:.1f} s", markup=False)
-            results = Path(folder) / "results.jsonl"
-            with _bar("downloading") as progress:
-                client.download_results(job, results, progress=progress)
-            counts = _count_reasons(results)
-            out.print(
-                f"4. downloaded {sum(counts.values()):,} results ({results.stat().st_size / 1e6:.1f} MB)",
-                markup=False,
-            )
-            out.print(_summary(counts, sent))
-            out.print("Jobs on the emulator:", markup=False)
-            _print_jobs(client.list_jobs("tweets"), as_json=False)
-            limit = client.rate_limits.get("GET /2/compliance/jobs/:id")
-            if limit is not None:
-                out.print(
-                    f"get-job requests left in this window: {limit.remaining} of {limit.limit}", markup=False
-                )
+    sweep_demo(posts, processing_seconds)
 
 
 def main() -> None:
     """The ``x-compliance`` console script."""
     app()
+
+
+from x_compliance import cli_sweep  # noqa: E402, F401  registers "sweep" (its own module)

@@ -152,9 +152,11 @@ def test_unknown_job_exits_1(runner: CliRunner) -> None:
     assert result.stderr.startswith("error: 200 Not Found Error")
 
 
-def test_demo_runs_the_whole_workflow() -> None:
-    result = CliRunner().invoke(app, ["demo", "--ids", "5000", "--processing-seconds", "0"])
+def test_demo_sweeps_a_generated_dataset() -> None:
+    result = CliRunner().invoke(app, ["demo", "--posts", "3000", "--processing-seconds", "0"])
 
     assert result.exit_code == 0, result.output
-    assert "4. downloaded 2,000 results" in result.stdout
-    assert "Results by reason" in result.stdout and "x-compliance-demo" in result.stdout
+    assert "3,000 posts by 200 users in 30 response pages" in result.stdout
+    table = " ".join(result.stdout.split())
+    assert "Sweep x-compliance-demo" in table and "posts, author's reason deleted" in table
+    assert "removals.jsonl (" in result.stdout

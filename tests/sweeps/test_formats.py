@@ -236,3 +236,14 @@ def test_file_in_no_known_format_is_refused(tmp_path: Path) -> None:
     source.write_text("12345\n67890\n")
     with pytest.raises(DatasetError, match="not a format"):
         detect(source)
+
+
+def test_scrub_geo_of_a_post_without_geo_leaves_its_line_untouched_but_logs_it(tmp_path: Path) -> None:
+    # given a post X geo-scrubbed (id ending 3) whose line holds no geo
+    original = b'{"id": "1033",  "author_id": "2034", "text": "no geo here"}\n'
+    source = write(tmp_path / "f.jsonl", [original])
+    body, removals = apply(source)
+    assert body == original
+    assert removals == [
+        {"id": "1033", "kind": "post", "action": "scrub_geo", "reason": "scrub_geo", "via": "self"}
+    ]

@@ -116,6 +116,14 @@ class Emulator:
         """Every job of every token (of ``type`` when given), newest first, as X would send it."""
         return [self._jobs.to_json(job) for job in self._jobs.listing(None, type, None)]
 
+    def uploads(self, job_id: str) -> list[tuple[int, int]]:
+        """Each upload storage took for the job, in order: (bytes, ID lines). The job keeps the first."""
+        return list(self._server.storage.taken.get(job_id, []))
+
+    def downloads(self, job_id: str) -> int:
+        """How many times storage sent the job's results to their last byte (a whole download)."""
+        return self._server.storage.sent_whole.get(job_id, 0)
+
     def job_count(self, type: str | None = None) -> int:
         """How many jobs were created (of ``type`` when given): to assert "never a second job"."""
         return len(self._jobs.listing(None, type, None))

@@ -190,6 +190,8 @@ class _Handler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             limit = reply.length if cut is None else min(cut, max(reply.length - 1, 0))
             self._write_body(reply, limit)
+            if reply.sent is not None and limit == reply.length:
+                reply.sent()
         if cut is not None:
             self._drop()
 

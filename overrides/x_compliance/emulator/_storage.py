@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import hashlib
 import hmac
 import re
@@ -145,6 +146,9 @@ class Storage:
         self._folder = folder
         self._sessions: dict[str, _Session] = {}
         self._lock = threading.Lock()
+        # For tests: what storage took (bytes, ID lines) and how often it sent whole results, per job.
+        self.taken: dict[str, list[tuple[int, int]]] = {}
+        self.sent_whole: dict[str, int] = {}
 
     def upload(
         self,
@@ -177,6 +181,7 @@ class Storage:
         except ConnectionDropped:
             part.unlink()
             return None
+        self._took(job.id, part)
         self._jobs.accept_upload(job, part)
         return Reply(
             200,
@@ -286,8 +291,19 @@ class Storage:
 
     def _finish(self, session: _Session, job: Job) -> Reply:
         session.complete = True
+        self._took(job.id, session.path)
         self._jobs.accept_upload(job, session.path)
         return Reply(200)
+
+    def _took(self, job_id: str, upload: Path) -> None:
+        with upload.open("rb") as file:
+            lines = sum(block.count(b"\n") for block in iter(lambda: file.read(1 << 20), b""))
+        with self._lock:
+            self.taken.setdefault(job_id, []).append((upload.stat().st_size, lines))
+
+    def _sent_whole(self, job_id: str) -> None:
+        with self._lock:
+            self.sent_whole[job_id] = self.sent_whole.get(job_id, 0) + 1
 
     @staticmethod
     def _bad_chunk(details: str) -> Reply:
@@ -308,7 +324,7 @@ class Storage:
             return refusal
         job = self._jobs.find(path.removeprefix(DOWNLOAD_PATH))
         results = self._jobs.results_file(job) if job is not None else None
-        if results is None:
+        if job is None or results is None:
             return xml_reply(404, problems.NO_SUCH_KEY)
         size = results.stat().st_size
         common = [("Content-Type", "application/octet-stream"), ("Accept-Ranges", "bytes")]
@@ -316,13 +332,15 @@ class Storage:
             wanted = _byte_range(headers.get("Range"), size)
         except _Unsatisfiable:
             return xml_reply(416, problems.INVALID_RANGE, [("Content-Range", f"bytes */{size}")])
+        sent = functools.partial(self._sent_whole, job.id)
         if wanted is None:
-            return Reply(200, common, file=FileSlice(results, 0, size))
+            return Reply(200, common, file=FileSlice(results, 0, size), sent=sent)
         start, end = wanted
         return Reply(
             206,
             [*common, ("Content-Range", f"bytes {start}-{end}/{size}")],
             file=FileSlice(results, start, end - start + 1),
+            sent=sent if end == size - 1 else None,
         )
 
 

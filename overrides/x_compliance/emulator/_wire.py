@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from email.message import Message
 from pathlib import Path
@@ -138,6 +138,7 @@ class Reply:
     headers: list[tuple[str, str]] = field(default_factory=list)
     body: bytes = b""
     file: FileSlice | None = None
+    sent: Callable[[], None] | None = None  # called once the whole body is written
 
     @property
     def length(self) -> int:

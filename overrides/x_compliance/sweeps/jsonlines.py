@@ -95,11 +95,13 @@ class _Rewrite:
         decision = for_post(self.post_hits.get(post["id"]), self.user_hits.get(author) if author else None)
         if decision is None:
             return True
-        self.changed = True
-        self.log.add(post["id"], "post", decision)
+        self.log.add(post["id"], "post", decision)  # a scrub too, for databases that hold geo elsewhere
         if decision.action == "remove":
+            self.changed = True
             return False
-        post.pop("geo", None)
+        if "geo" in post:
+            del post["geo"]
+            self.changed = True
         return True
 
     def keeps_user(self, user: JSONObject) -> bool:

@@ -73,8 +73,7 @@ class SweepReport:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (times as ISO 8601 strings)."""
-        document = asdict(self, value_serializer=_serialize)
-        return document
+        return asdict(self, value_serializer=_serialize)
 
     @classmethod
     def from_dict(cls, document: dict[str, Any]) -> SweepReport:
@@ -99,4 +98,6 @@ class SweepReport:
 def _serialize(instance: object, attribute: object, value: object) -> object:
     if isinstance(value, dt.datetime):
         return value.isoformat(timespec="milliseconds")
+    if isinstance(value, tuple):  # attrs keeps a tuple that went through a serializer
+        return list(value)
     return value
