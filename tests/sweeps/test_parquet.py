@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from tests.sweeps.datasets import CASES, expected_post, expected_user
@@ -16,9 +18,6 @@ from x_compliance.sweeps import DatasetError
 from x_compliance.sweeps.decisions import RemovalLog
 from x_compliance.sweeps.formats import detect
 from x_compliance.sweeps.parquetfiles import write_removals
-
-pa = pytest.importorskip("pyarrow")  # the dev extra installs it; the library alone may not have it
-pq = pytest.importorskip("pyarrow.parquet")
 
 GEO = pa.struct([("place_id", pa.string()), ("coordinates", pa.list_(pa.float64()))])
 AUTHOR = pa.struct([("id", pa.string()), ("username", pa.string())])
