@@ -23,7 +23,7 @@ from x_compliance.sweeps.errors import DatasetError
 from x_compliance.sweeps.ids import IdCollector, Verdicts
 
 GZIP_MAGIC: Final = b"\x1f\x8b"
-READ_BUFFER: Final = 1 << 20
+READ_BUFFER: Final = 1 << 16
 # Output gzip is reproducible: no time or file name in its header, a fixed level.
 GZIP_LEVEL: Final = 6
 GZIP_WBITS: Final = 16 + zlib.MAX_WBITS  # zlib reads the gzip wrapper
@@ -67,6 +67,24 @@ class Format(Protocol):
 
 
 @frozen
+class LineBatch:
+    """Consecutive lines of a dataset: the number of the first (from 1), the lines without their
+    newlines, and whether the last one had a newline (only a file's last line may not)."""
+
+    first: int
+    lines: list[bytes]
+    newline: bool
+
+    def raw(self, start: int = 0, stop: int | None = None) -> bytes:
+        """Lines ``start`` to ``stop`` (by position in the batch) as they were in the file."""
+        stop = len(self.lines) if stop is None else stop
+        if start >= stop:
+            return b""
+        ending = b"\n" if stop < len(self.lines) or self.newline else b""
+        return b"\n".join(self.lines[start:stop]) + ending
+
+
+@frozen
 class Dataset:
     """One input file: where it is, whether it is gzip, and its format."""
 
@@ -77,6 +95,14 @@ class Dataset:
     def lines(self) -> Iterator[tuple[int, bytes]]:
         """(line number from 1, line with its newline). Gzip data that is cut short or damaged stops
         with a ``DatasetError`` naming the first line it could not give whole."""
+        for batch in self.line_batches():
+            last = len(batch.lines) - 1
+            for offset, line in enumerate(batch.lines):
+                yield batch.first + offset, line + b"\n" if offset < last or batch.newline else line
+
+    def line_batches(self) -> Iterator[LineBatch]:
+        """The lines a block of the file (a megabyte) holds, at a time, without their newlines: the
+        JSON-lines plug-ins parse and copy lines by the batch. Damaged gzip data: as ``lines``."""
         number = 0
         pending = b""
         try:
@@ -84,14 +110,14 @@ class Dataset:
                 parts = block.split(b"\n")
                 parts[0] = pending + parts[0]
                 pending = parts.pop()
-                for part in parts:
-                    number += 1
-                    yield number, part + b"\n"
+                if parts:
+                    yield LineBatch(number + 1, parts, newline=True)
+                    number += len(parts)
         except (EOFError, zlib.error) as error:
             problem = f"the gzip data is truncated or damaged ({error})"
             raise DatasetError(self.path, number + 1, problem) from None
         if pending:
-            yield number + 1, pending
+            yield LineBatch(number + 1, [pending], newline=False)
 
     def _blocks(self) -> Iterator[bytes]:
         with self.path.open("rb") as raw:
