@@ -208,7 +208,8 @@ class CsvPosts:
         fields = record.fields
         author_reason = _reason(lookups.users, by)
         if columns.embedded is not None and (embedded := fields[columns.embedded]):
-            user = for_user(lookups.users.hits([embedded]).get(embedded))
+            code = lookups.users.lookup(np.array([int(embedded)], dtype=np.uint64))[0]
+            user = for_user(_reason(lookups.users, int(code)))
             if user is not None:
                 log.add(embedded, "user", user)
         decision = for_post(_reason(lookups.posts, own), author_reason)

@@ -14,10 +14,11 @@ DESIGN.md's rules, as pure functions:
 
 from __future__ import annotations
 
+import functools
 from array import array
 from collections import Counter
 from collections.abc import Iterator
-from typing import Final, Literal
+from typing import Final, Literal, NamedTuple
 
 import numpy as np
 import orjson
@@ -31,15 +32,17 @@ Action = Literal["remove", "scrub_geo"]
 Via = Literal["self", "author"]
 
 
-@frozen
-class Decision:
-    """What happens to one object, and why."""
+class Decision(NamedTuple):
+    """What happens to one object, and why. (A NamedTuple, not an attrs class: one is looked up
+    per removed object, and a tuple's hash is computed in C.)"""
 
     action: Action
     reason: str
     via: Via
 
 
+# A handful of reasons make a handful of decisions: each is made once, then reused.
+@functools.cache
 def for_post(own: str | None, author: str | None) -> Decision | None:
     """The decision for a post whose own result has reason ``own`` and whose author's has
     ``author`` (None: no result); None when the post stays as it is."""
@@ -52,6 +55,7 @@ def for_post(own: str | None, author: str | None) -> Decision | None:
     return None
 
 
+@functools.cache
 def for_user(own: str | None) -> Decision | None:
     """The decision for a user object whose result has reason ``own`` (None: no result)."""
     return Decision("remove", own, "self") if own is not None else None
@@ -89,11 +93,13 @@ class RemovalLog:
     def __init__(self) -> None:
         self._ids = array("Q")
         self._tags = array("H")
-        self._tag_of: dict[tuple[Kind, Action, str, Via], int] = {}
+        self._tag_of: dict[tuple[Kind, Decision], int] = {}
 
     def add(self, id_: str, kind: Kind, decision: Decision) -> None:
-        key = (kind, decision.action, decision.reason, decision.via)
-        tag = self._tag_of.setdefault(key, len(self._tag_of))
+        key = (kind, decision)
+        tag = self._tag_of.get(key)
+        if tag is None:
+            tag = self._tag_of[key] = len(self._tag_of)
         self._ids.append(int(id_))
         self._tags.append(tag)
 
@@ -104,8 +110,10 @@ class RemovalLog:
         keys = list(self._tag_of)
         ids = np.frombuffer(self._ids, dtype=np.uint64)
         tags = np.frombuffer(self._tags, dtype=np.uint16)
-        kind = np.array([k[0] == "user" for k in keys], dtype=np.uint8)[tags]
-        rank = np.array([(k[1] == SCRUB_GEO) * 2 + (k[3] == "author") for k in keys], dtype=np.uint8)[tags]
+        kind = np.array([k == "user" for k, _ in keys], dtype=np.uint8)[tags]
+        rank = np.array([(d.action == SCRUB_GEO) * 2 + (d.via == "author") for _, d in keys], dtype=np.uint8)[
+            tags
+        ]
         order = np.lexsort((rank, ids, kind))  # by kind, then id, then the preferred record first
         ids, tags, kind = ids[order], tags[order], kind[order]
         first = np.ones(len(ids), dtype=bool)
@@ -114,8 +122,8 @@ class RemovalLog:
         for start in range(0, len(ids), YIELD_EVERY):  # Python objects for a slice at a time, not all
             stop = start + YIELD_EVERY
             for id_, tag in zip(ids[start:stop].tolist(), tags[start:stop].tolist(), strict=True):
-                k, action, reason, via = keys[tag]
-                yield Removal(str(id_), k, action, reason, via)
+                k, decision = keys[tag]
+                yield Removal(str(id_), k, decision.action, decision.reason, decision.via)
 
 
 @define

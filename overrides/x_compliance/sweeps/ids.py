@@ -25,6 +25,7 @@ CodeArray = npt.NDArray[np.uint8]
 FOLD_EVERY: Final = 1_000_000
 FOLD_FRACTION: Final = 8
 NO_REASON: Final = 0
+MAX_DIGITS: Final = 19
 WRITE_EVERY: Final = 1_000_000
 
 
@@ -138,13 +139,9 @@ class Verdicts:
         found = self.ids[at] == ids
         return np.where(found, self.codes[at], np.uint8(NO_REASON)).astype(np.uint8)
 
-    def hits(self, ids: list[str]) -> dict[str, str]:
-        """The reason of each of ``ids`` (digit strings) that has an event."""
-        if not ids or not len(self.ids):
-            return {}
-        codes = self.lookup(np.array(ids, dtype=np.uint64))
-        flagged = np.flatnonzero(codes)
-        return {ids[i]: self.reasons[codes[i] - 1] for i in flagged.tolist()}
+    def hits_at(self, ids: list[str], codes: CodeArray) -> dict[str, str]:
+        """The reason of each of ``ids`` whose code (from ``lookup``) says it has an event."""
+        return {ids[i]: self.reasons[codes[i] - 1] for i in np.flatnonzero(codes).tolist()}
 
     def items(self) -> Iterator[tuple[int, str]]:
         for start in range(0, len(self.ids), WRITE_EVERY):  # a million Python objects at a time at most

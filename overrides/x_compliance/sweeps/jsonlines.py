@@ -12,34 +12,31 @@ with its keys in their order. A page whose every post is removed keeps its line,
 per request made, and readers that expect ``data`` on every page still find it. A flat post that is
 removed loses its line.
 
-Lines are read in batches (a megabyte of the file at a time), so that the sweep's own work per line
-stays small beside parsing it: each line is parsed once and its IDs taken, unchecked; the batch's
-IDs are checked all at once (one string test of the batch; only when it fails is each ID checked
-alone, to name the line), looked up in the results at once (``Verdicts.lookup``), and only the lines
-with a hit are parsed again and rewritten: the others go out untouched, as runs of lines. Parsed
-objects are not kept beyond their line, so that Python's garbage collector has nothing to scan.
+Speed is bound by parsing (orjson): the work per line on top of it is a few list comprehensions.
+Lines go a chunk (about a megabyte) at a time: the chunk's IDs are checked at once (one join,
+one conversion to 64-bit integers) and looked up in the results at once (``Verdicts.lookup``);
+only the lines that hold an ID with an event are walked object by object, and a chunk with none
+is written out as it came. A chunk that fails the quick check is read again line by line, to name
+the line and what is wrong with it.
 """
 
 from __future__ import annotations
 
-import contextlib
-import gc
-import itertools
 import json
 import re
-from collections.abc import Callable, Iterator
-from typing import Any, BinaryIO, Final
+from collections.abc import Callable
+from typing import Any, BinaryIO, Final, NoReturn, cast
 
 import numpy as np
+import numpy.typing as npt
 import orjson
 
 from x_compliance.sweeps.decisions import RemovalLog, for_post, for_user
 from x_compliance.sweeps.errors import DatasetError
-from x_compliance.sweeps.formats import Dataset, LineBatch, Lookups, Tally, writer
-from x_compliance.sweeps.ids import IdCollector, Verdicts
+from x_compliance.sweeps.formats import Dataset, Lookups, Tally, writer
+from x_compliance.sweeps.ids import MAX_DIGITS, IdArray, IdCollector
 
 _ID = re.compile(r"[0-9]{1,19}")
-MAX_ID_DIGITS: Final = 19
 JSONObject = dict[str, Any]
 
 
@@ -57,7 +54,7 @@ def _loads(line: bytes) -> object:
             raise BadRecord("not valid JSON") from None
 
 
-def _id(value: object, what: str) -> str:
+def _checked(value: object, what: str) -> str:
     if not isinstance(value, str) or not _ID.fullmatch(value):
         if value is None:
             raise BadRecord(f"{what} has no id")
@@ -69,130 +66,41 @@ def _objects(container: JSONObject, key: str, what: str) -> list[JSONObject]:
     value = container.get(key)
     if value is None:
         return []
-    if not isinstance(value, list) or not all(map(isinstance, value, itertools.repeat(dict))):
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
         raise BadRecord(f"{what} is not a list of objects")
     return value
 
 
-class _Ids:
-    """The post and user IDs of a batch of lines, as found (``_CheckedIds`` checks each one), and
-    where each line's IDs end in the two lists."""
-
-    def __init__(self) -> None:
-        self.posts: list[Any] = []
-        self.users: list[Any] = []
-        self.post_ends: list[int] = []
-        self.user_ends: list[int] = []
-
-    def post(self, post: JSONObject, where: str, n: int) -> None:
-        """Post ``n`` (from 1) of ``where``: its ``id`` and its ``author_id``."""
-        self.posts.append(post.get("id"))
-        author = post.get("author_id")
-        if author is not None:
-            self.users.append(author)
-
-    def user(self, id_: object, where: str, n: int) -> None:
-        self.users.append(id_)
-
-    def posts_of(self, posts: list[JSONObject], where: str) -> None:
-        """Every post of the list ``where``."""
-        self.posts.extend([post.get("id") for post in posts])
-        self.users.extend([author for post in posts if (author := post.get("author_id")) is not None])
-
-    def users_of(self, users: list[JSONObject], where: str) -> None:
-        """Every user of the list ``where``."""
-        self.users.extend([user.get("id") for user in users])
-
-    def end_line(self) -> None:
-        self.post_ends.append(len(self.posts))
-        self.user_ends.append(len(self.users))
-
-    def all_valid(self) -> bool:
-        """Whether every ID found is a string of 1-19 ASCII digits: one test of the whole batch."""
-        for ids in (self.posts, self.users):
-            if not ids:
-                continue
-            try:
-                joined = "".join(ids)  # a TypeError unless every one is a str
-            except TypeError:
-                return False
-            if not (joined.isascii() and joined.isdigit()):
-                return False
-            if min(map(len, ids)) < 1 or max(map(len, ids)) > MAX_ID_DIGITS:
-                return False
-        return True
+def _as_ids(ids: list[str]) -> IdArray | None:
+    """The IDs as unsigned 64-bit integers, or None when any is not 1-19 ASCII digits: checked
+    at C speed (one join, one conversion), not one regular expression per ID."""
+    try:
+        joined = "".join(ids)
+    except TypeError:  # a number, a list, ...
+        return None
+    if not (joined.isascii() and joined.isdigit()) or (ids and max(map(len, ids)) > MAX_DIGITS):
+        return None
+    try:
+        return np.array(ids, dtype=np.uint64)  # "" raises here
+    except (ValueError, OverflowError):
+        return None
 
 
-class _CheckedIds(_Ids):
-    """The same, each ID checked as it is found, the error saying which object it is."""
+class _Chunk:
+    """The records of one chunk of lines and their IDs, with where each record's IDs end."""
 
-    def post(self, post: JSONObject, where: str, n: int) -> None:
-        what = _what(where, n)
-        self.posts.append(_id(post.get("id"), what))
-        author = post.get("author_id")
-        if author is not None:
-            self.users.append(_id(author, f"the author_id of {what}"))
-
-    def user(self, id_: object, where: str, n: int) -> None:
-        self.users.append(_id(id_, _what(where, n)))
-
-    def posts_of(self, posts: list[JSONObject], where: str) -> None:
-        for n, post in enumerate(posts, 1):
-            self.post(post, where, n)
-
-    def users_of(self, users: list[JSONObject], where: str) -> None:
-        for n, user in enumerate(users, 1):
-            self.user(user.get("id"), where, n)
-
-
-def _what(where: str, n: int) -> str:
-    """How an error names the object: "post 2 of data", "user 1 of includes.users", "the post"."""
-    if not n:
-        return where
-    return f"{'user' if where == 'includes.users' else 'post'} {n} of {where}"
-
-
-class _Rewrite:
-    """Decisions for the objects of one line, given the batch's hits; ``changed`` once any applies."""
-
-    def __init__(self, post_hits: dict[str, str], user_hits: dict[str, str], log: RemovalLog) -> None:
-        self.post_hits = post_hits
-        self.user_hits = user_hits
-        self.log = log
-        self.changed = False
-
-    def keeps_post(self, post: JSONObject) -> bool:
-        """False when the post goes; a kept post loses ``geo`` when X scrubbed it."""
-        own = self.post_hits.get(post["id"])
-        author = post.get("author_id") or _embedded_author_id(post)
-        by = self.user_hits.get(author) if author else None
-        if own is None and by is None:  # most posts of a changed page: no decision to make
-            return True
-        decision = for_post(own, by)
-        if decision is None:
-            return True
-        self.log.add(post["id"], "post", decision)  # a scrub too, for databases that hold geo elsewhere
-        if decision.action == "remove":
-            self.changed = True
-            return False
-        if "geo" in post:
-            del post["geo"]
-            self.changed = True
-        return True
-
-    def keeps_user(self, user: JSONObject) -> bool:
-        own = self.user_hits.get(user["id"])
-        if own is None:
-            return True
-        decision = for_user(own)
-        if decision is None:
-            return True
-        self.changed = True
-        self.log.add(user["id"], "user", decision)
-        return False
-
-    def posts(self, posts: list[JSONObject]) -> list[JSONObject]:
-        return [post for post in posts if self.keeps_post(post)]
+    def __init__(self, first: int, data: bytes) -> None:
+        self.first = first
+        self.lines = data.split(b"\n")
+        self.newline = self.lines[-1] == b""  # the chunk ends with a newline
+        if self.newline:
+            self.lines.pop()
+        self.records: list[JSONObject | None] = []  # None for a blank line
+        self.posts: list[str] = []
+        self.users: list[str] = []
+        self.post_owner: list[int] = []  # the index of each ID's record in ``records``
+        self.user_owner: list[int] = []
+        self.user_objects = 0
 
 
 class _Shape:
@@ -209,131 +117,177 @@ class _Shape:
     def is_shape(self, record: object) -> bool:
         raise NotImplementedError
 
-    def ids(self, record: JSONObject, into: _Ids) -> tuple[int, int]:
-        """Add the record's IDs to ``into``; return how many (posts, users) objects it holds."""
+    def take_ids(self, record: JSONObject, posts: list[str], users: list[str]) -> int:
+        """Append the record's post and user IDs, unchecked; return how many user objects it holds.
+        Raises KeyError, TypeError or AttributeError on anything unexpected (then ``check`` says what)."""
+        raise NotImplementedError
+
+    def take_all(self, chunk: _Chunk) -> None:
+        """Take the IDs of every record of the chunk, with the record each belongs to."""
+        posts, users = chunk.posts, chunk.users
+        for index, record in enumerate(chunk.records):
+            if record is not None:
+                post_count, user_count = len(posts), len(users)
+                chunk.user_objects += self.take_ids(record, posts, users)
+                chunk.post_owner += [index] * (len(posts) - post_count)
+                chunk.user_owner += [index] * (len(users) - user_count)
+
+    def check(self, record: JSONObject) -> None:
+        """Raise ``BadRecord`` saying what is wrong with the record's IDs, if anything."""
         raise NotImplementedError
 
     def rewrite(self, record: JSONObject, rewrite: _Rewrite) -> JSONObject | None:
         """The record after the decisions (None: drop the line); ``rewrite.changed`` tells if any applied."""
         raise NotImplementedError
 
-    def record(self, line: bytes) -> JSONObject:
-        record = _loads(line)
+    # Reading --------------------------------------------------------------------------------
+
+    def _record(self, line: bytes) -> JSONObject | None:
+        """The line's record; None for a blank line."""
+        try:
+            record = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            if not line.strip():
+                return None
+            record = _loads(line)
         if not self.is_shape(record):
             raise BadRecord(f"not {self.name} like the file's first line (neither shape, or the other one)")
         assert isinstance(record, dict)
         return record
 
-    def read_batch(
-        self,
-        dataset: Dataset,
-        batch: LineBatch,
-        tally: Tally,
-        checked: bool = False,
-        records: list[JSONObject | None] | None = None,
-    ) -> _Ids:
-        """The IDs of the batch's lines, all checked; a ``DatasetError`` names the first line that is
-        not of the shape or holds an ID that is not one (found by reading the batch again, checking
-        each ID as it comes, only when the test of the whole batch fails)."""
-        ids = _CheckedIds() if checked else _Ids()
-        number = batch.first
-        posts = users = 0
+    def _read(self, dataset: Dataset, chunk: _Chunk, tally: Tally) -> None:
+        lines = chunk.lines
+        try:  # the common case, at orjson's speed: every line is a record of this shape
+            chunk.records = [orjson.loads(line) for line in lines]
+            if not all(map(self.is_shape, chunk.records)):
+                raise BadRecord
+        except (orjson.JSONDecodeError, BadRecord):  # a blank line, or one to name
+            chunk.records = []
+            for number, line in enumerate(lines, chunk.first):
+                try:
+                    chunk.records.append(self._record(line))
+                except BadRecord as bad:
+                    raise DatasetError(dataset.path, number, str(bad)) from None
         try:
-            for number, line in enumerate(batch.lines, batch.first):  # noqa: B007 (in the error)
-                record = None
-                if line and not line.isspace():
-                    record = self.record(line)
-                    found = self.ids(record, ids)
-                    posts += found[0]
-                    users += found[1]
-                if records is not None:
-                    records.append(record)
-                ids.end_line()
-        except BadRecord as bad:
-            raise DatasetError(dataset.path, number, str(bad)) from None
-        if not checked and not ids.all_valid():
-            return self.read_batch(dataset, batch, tally, checked=True)
-        tally.lines += len(batch.lines)
-        tally.posts += posts
-        tally.users += users
-        return ids
+            self.take_all(chunk)
+        except (KeyError, TypeError, AttributeError):
+            self._find_bad(dataset, chunk)
+        tally.lines += len(lines)
+        tally.posts += len(chunk.posts)
+        tally.users += chunk.user_objects
+
+    def _find_bad(self, dataset: Dataset, chunk: _Chunk) -> NoReturn:
+        """Raise the ``DatasetError`` of the first record whose IDs fail the full check."""
+        for number, record in enumerate(chunk.records, chunk.first):
+            if record is not None:
+                try:
+                    self.check(record)
+                except BadRecord as bad:
+                    raise DatasetError(dataset.path, number, str(bad)) from None
+        raise DatasetError(dataset.path, chunk.first, "the IDs of these lines cannot be read")
+
+    def _ids(self, dataset: Dataset, chunk: _Chunk, ids: list[str]) -> IdArray:
+        """The chunk's IDs as uint64, checked: a bad one names its line."""
+        values = _as_ids(ids)
+        if values is None:
+            self._find_bad(dataset, chunk)
+        return values
 
     def gather(self, dataset: Dataset, posts: IdCollector, users: IdCollector) -> Tally:
         tally = Tally()
-        for batch in dataset.line_batches():
-            with _collector_paused():
-                ids = self.read_batch(dataset, batch, tally)
-            posts.extend(map(int, ids.posts))
-            users.extend(map(int, ids.users))
+        for first, data in dataset.chunks():
+            chunk = _Chunk(first, data)
+            self._read(dataset, chunk, tally)
+            posts.extend_array(self._ids(dataset, chunk, chunk.posts))
+            users.extend_array(self._ids(dataset, chunk, chunk.users))
         return tally
+
+    # Writing --------------------------------------------------------------------------------
 
     def apply(self, dataset: Dataset, out: BinaryIO, lookups: Lookups, log: RemovalLog) -> Tally:
         tally = Tally()
         with writer(dataset, out) as sink:
-            for batch in dataset.line_batches():
-                with _collector_paused():
-                    self.apply_batch(dataset, batch, sink.write, lookups, log, tally)
+            write: Callable[[bytes], object] = sink.write
+            for first, data in dataset.chunks():
+                chunk = _Chunk(first, data)
+                self._read(dataset, chunk, tally)
+                post_codes = lookups.posts.lookup(self._ids(dataset, chunk, chunk.posts))
+                user_codes = lookups.users.lookup(self._ids(dataset, chunk, chunk.users))
+                touched = np.zeros(len(chunk.lines), dtype=np.bool_)
+                touched[np.asarray(chunk.post_owner, dtype=np.intp)[post_codes != 0]] = True
+                touched[np.asarray(chunk.user_owner, dtype=np.intp)[user_codes != 0]] = True
+                if not touched.any():
+                    write(data)
+                    continue
+                post_hits = lookups.posts.hits_at(chunk.posts, post_codes)
+                user_hits = lookups.users.hits_at(chunk.users, user_codes)
+                write(self._rewrite_chunk(chunk, touched, _Rewrite(post_hits, user_hits, log)))
         return tally
 
-    def apply_batch(
-        self,
-        dataset: Dataset,
-        batch: LineBatch,
-        write: Callable[[bytes], object],
-        lookups: Lookups,
-        log: RemovalLog,
-        tally: Tally,
-    ) -> None:
-        """Write the batch's lines: those without a hit as they were, in runs; the others rewritten."""
-        records: list[JSONObject | None] = []
-        ids = self.read_batch(dataset, batch, tally, records=records)
-        post_hits, post_lines = _hits(lookups.posts, ids.posts, ids.post_ends)
-        user_hits, user_lines = _hits(lookups.users, ids.users, ids.user_ends)
-        start = 0
-        for at in sorted({*post_lines, *user_lines}):
-            write(batch.raw(start, at))
-            rewrite = _Rewrite(post_hits, user_hits, log)
-            record = records[at]
-            assert record is not None
-            changed = self.rewrite(record, rewrite)
-            if not rewrite.changed:
-                write(batch.raw(at, at + 1))
-            elif changed is not None:
-                write(orjson.dumps(changed) + b"\n")
-            start = at + 1
-        write(batch.raw(start))
+    def _rewrite_chunk(self, chunk: _Chunk, touched: npt.NDArray[np.bool_], rewrite: _Rewrite) -> bytes:
+        pieces: list[bytes] = []
+        last = len(chunk.lines) - 1
+        touched_lines = set(np.flatnonzero(touched).tolist())
+        for n, line in enumerate(chunk.lines):
+            if n in touched_lines:
+                record = chunk.records[n]
+                assert record is not None
+                rewrite.changed = False
+                changed = self.rewrite(record, rewrite)
+                if rewrite.changed:
+                    if changed is None:
+                        continue
+                    line = orjson.dumps(changed) + (b"\r" if line.endswith(b"\r") else b"")
+            pieces.append(line)
+            if n < last or chunk.newline:
+                pieces.append(b"\n")
+        return b"".join(pieces)
 
 
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused while one batch's parsed objects are alive.
+class _Rewrite:
+    """Decisions for the objects of one line, given the chunk's hits; ``changed`` once any applies."""
 
-    Parsed JSON holds no reference cycles: reference counting frees it as soon as the batch is
-    done. Left running, the collector would scan those objects again and again while the batch is
-    parsed (it runs every 700 new objects), which costs a fifth of the time of an apply of response
-    pages. It runs again between batches, as usual.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
+    def __init__(self, post_hits: dict[str, str], user_hits: dict[str, str], log: RemovalLog) -> None:
+        self.post_hits = post_hits
+        self.user_hits = user_hits
+        self.log = log
+        self.changed = False
+
+    def keeps_post(self, post: JSONObject) -> bool:
+        """False when the post goes; a kept post loses ``geo`` when X scrubbed it."""
+        own = self.post_hits.get(post["id"])
+        author_id = post.get("author_id") or _embedded_author_id(post)
+        author = self.user_hits.get(author_id) if author_id else None
+        if own is None and author is None:
+            return True
+        decision = for_post(own, author)
+        assert decision is not None
+        self.log.add(post["id"], "post", decision)  # a scrub too, for databases that hold geo elsewhere
+        if decision.action == "remove":
+            self.changed = True
+            return False
+        if "geo" in post:
+            del post["geo"]
+            self.changed = True
+        return True
+
+    def keeps_user(self, user: JSONObject) -> bool:
+        own = self.user_hits.get(user["id"])
+        if own is None:
+            return True
+        decision = for_user(own)
+        assert decision is not None
+        self.changed = True
+        self.log.add(user["id"], "user", decision)
+        return False
+
+    def posts(self, posts: list[JSONObject]) -> list[JSONObject]:
+        return [post for post in posts if self.keeps_post(post)]
 
 
-def _hits(verdicts: Verdicts, ids: list[str], ends: list[int]) -> tuple[dict[str, str], list[int]]:
-    """The reason of each of ``ids`` that has a result, and the lines (positions in the batch) they
-    are on, given where each line's IDs end."""
-    if not ids or not len(verdicts):
-        return {}, []
-    codes = verdicts.lookup(np.fromiter(map(int, ids), dtype=np.uint64, count=len(ids)))
-    flagged = np.flatnonzero(codes)
-    if not len(flagged):
-        return {}, []
-    hits = {ids[i]: verdicts.reasons[codes[i] - 1] for i in flagged.tolist()}
-    return hits, np.searchsorted(np.asarray(ends), flagged, side="right").tolist()
+def _embedded_author_id(post: JSONObject) -> str | None:
+    author = post.get("author")
+    return author.get("id") if isinstance(author, dict) else None
 
 
 class ResponsePages(_Shape):
@@ -346,17 +300,33 @@ class ResponsePages(_Shape):
             return False
         return isinstance(record.get("data"), list) or ("id" not in record and "meta" in record)
 
-    def ids(self, record: JSONObject, into: _Ids) -> tuple[int, int]:
+    def take_ids(self, record: JSONObject, posts: list[str], users: list[str]) -> int:
+        data = record.get("data") or ()
+        includes = record.get("includes") or {}
+        tweets = includes.get("tweets") or ()
+        included_users = includes.get("users") or ()
+        for group in (data, tweets):
+            posts += [post["id"] for post in group]
+            authors = [post.get("author_id") for post in group]
+            users += [a for a in authors if a is not None] if None in authors else authors
+        users += [user["id"] for user in included_users]
+        return len(included_users)
+
+    def check(self, record: JSONObject) -> None:
         data = _objects(record, "data", "data")
         includes = record.get("includes") or {}
         if not isinstance(includes, dict):
             raise BadRecord("includes is not an object")
-        tweets = _objects(includes, "tweets", "includes.tweets")
-        users = _objects(includes, "users", "includes.users")
-        into.posts_of(data, "data")
-        into.posts_of(tweets, "includes.tweets")
-        into.users_of(users, "includes.users")
-        return len(data) + len(tweets), len(users)
+        for name, group in (
+            ("data", data),
+            ("includes.tweets", _objects(includes, "tweets", "includes.tweets")),
+        ):
+            for n, post in enumerate(group, 1):
+                _checked(post.get("id"), f"post {n} of {name}")
+                if post.get("author_id") is not None:
+                    _checked(post["author_id"], f"the author_id of post {n} of {name}")
+        for n, user in enumerate(_objects(includes, "users", "includes.users"), 1):
+            _checked(user.get("id"), f"user {n} of includes.users")
 
     def rewrite(self, record: JSONObject, rewrite: _Rewrite) -> JSONObject | None:
         if "data" in record:
@@ -378,26 +348,52 @@ class FlatPosts(_Shape):
     def is_shape(self, record: object) -> bool:
         return isinstance(record, dict) and "id" in record and "data" not in record
 
-    def ids(self, record: JSONObject, into: _Ids) -> tuple[int, int]:
-        into.post(record, "the post", 0)
+    def take_ids(self, record: JSONObject, posts: list[str], users: list[str]) -> int:
+        posts.append(record["id"])
+        author_id = record.get("author_id")
+        if author_id is not None:
+            users.append(author_id)
         author = record.get("author")
         if author is None:
-            return 1, 0
-        if not isinstance(author, dict):
-            raise BadRecord("author is not an object")
-        into.user(author.get("id"), "the embedded author", 0)
-        return 1, 1
+            return 0
+        users.append(author["id"])
+        return 1
+
+    def take_all(self, chunk: _Chunk) -> None:
+        if None in chunk.records:  # blank lines: record by record
+            super().take_all(chunk)
+            return
+        # One comprehension per field: a flat file has a line per post, so per-line Python counts.
+        records = cast("list[JSONObject]", chunk.records)
+        chunk.posts = [record["id"] for record in records]
+        chunk.post_owner = list(range(len(records)))
+        authors: list[Any] = [record.get("author_id") for record in records]
+        if None in authors:
+            chunk.user_owner = [i for i, author_id in enumerate(authors) if author_id is not None]
+            chunk.users = [authors[i] for i in chunk.user_owner]
+        else:
+            chunk.user_owner = list(range(len(records)))
+            chunk.users = authors
+        embedded = [i for i, record in enumerate(records) if record.get("author") is not None]
+        chunk.users += [records[i]["author"]["id"] for i in embedded]
+        chunk.user_owner += embedded
+        chunk.user_objects = len(embedded)
+
+    def check(self, record: JSONObject) -> None:
+        _checked(record.get("id"), "the post")
+        if record.get("author_id") is not None:
+            _checked(record["author_id"], "the author_id of the post")
+        author = record.get("author")
+        if author is not None:
+            if not isinstance(author, dict):
+                raise BadRecord("author is not an object")
+            _checked(author.get("id"), "the embedded author")
 
     def rewrite(self, record: JSONObject, rewrite: _Rewrite) -> JSONObject | None:
         author = record.get("author")
         if author is not None and not rewrite.keeps_user(author):
             del record["author"]
         return record if rewrite.keeps_post(record) else None
-
-
-def _embedded_author_id(post: JSONObject) -> str | None:
-    author = post.get("author")
-    return author.get("id") if isinstance(author, dict) else None
 
 
 FORMATS: Final = (ResponsePages(), FlatPosts())
