@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -190,19 +190,22 @@ def results_file(data: Path, posts: int) -> Path:
 # The sweep's steps and the bare loops ------------------------------------------------------------
 
 
-def read_results(path: Path) -> tuple[Any, Any]:
-    """The sweep's ``Lookups`` from a results file: read as the sweep reads its downloaded results."""
+def read_results(path: Path) -> Any:
+    """The sweep's ``Lookups`` from a results file, read line by line as the sweep reads its
+    downloaded results (posts' results, a blank line, users' results)."""
     from x_compliance.sweeps.formats import Lookups
     from x_compliance.sweeps.ids import Verdicts
 
-    def pairs(part: bytes) -> Any:
-        for line in io.BytesIO(part):
-            if line.strip():
+    with path.open("rb") as file:
+
+        def pairs() -> Iterator[tuple[int, str]]:
+            for line in file:
+                if not line.strip():
+                    return  # the end of this job type's results
                 result = orjson.loads(line)
                 yield int(result["id"]), str(result["reason"])
 
-    posts, users = path.read_bytes().split(b"\n\n")
-    return Lookups(Verdicts.from_results(pairs(posts)), Verdicts.from_results(pairs(users))), None
+        return Lookups(Verdicts.from_results(pairs()), Verdicts.from_results(pairs()))
 
 
 def ours_gather(path: Path) -> int:
@@ -273,7 +276,7 @@ def sweeps(report: Report, base_url: str, data: Path, sizes: Any, peers: list[st
 
 def throughput(report: Report, label: str, path: Path, results: Path, out: Path, sizes: Any) -> None:
     """Gather and apply of the dataset at ``path``, each beside its bare loop, in MB/s."""
-    lookups, _ = read_results(results)
+    lookups = read_results(results)
     removed = removed_set(results)
     cases: list[tuple[str, Callable[[], object], Callable[[], object]]] = [
         ("gather", lambda: ours_gather(path), lambda: bare_gather(path)),
@@ -345,7 +348,7 @@ def child(args: list[str]) -> dict[str, Any]:
     elif step == "gather":
         bare_gather(path)
     elif contender == "x-compliance":
-        ours_apply(path, read_results(results)[0], out)
+        ours_apply(path, read_results(results), out)
     else:
         bare_apply(path, removed_set(results), out)
     out.unlink(missing_ok=True)

@@ -21,11 +21,13 @@ from collections.abc import Iterator
 from typing import Final, Literal, NamedTuple
 
 import numpy as np
+import numpy.typing as npt
 import orjson
 from attrs import define, field, frozen
 
 SCRUB_GEO: Final = "scrub_geo"
 YIELD_EVERY: Final = 1_000_000
+COMPACT_EVERY: Final = 1 << 20
 
 Kind = Literal["post", "user"]
 Action = Literal["remove", "scrub_geo"]
@@ -84,16 +86,19 @@ class Removal:
 
 
 class RemovalLog:
-    """Each object's decision, once: 8 bytes of ID and 2 of tag per record, de-duplicated at the end.
+    """Each object's decision, once: 8 bytes of ID and 2 of tag per record, de-duplicated as it goes.
 
     An object seen twice (a post in two pages, an author of many posts) is logged each time and
-    kept once: a removal before a geo scrub, a post's own reason before its author's.
+    kept once: a removal before a geo scrub, a post's own reason before its author's. The log is
+    compacted to one record per object whenever it has doubled since the last time, so that its
+    size follows the distinct objects, not how often they recur in the dataset.
     """
 
     def __init__(self) -> None:
         self._ids = array("Q")
         self._tags = array("H")
         self._tag_of: dict[tuple[Kind, Decision], int] = {}
+        self._compact_at = COMPACT_EVERY
 
     def add(self, id_: str, kind: Kind, decision: Decision) -> None:
         key = (kind, decision)
@@ -102,11 +107,25 @@ class RemovalLog:
             tag = self._tag_of[key] = len(self._tag_of)
         self._ids.append(int(id_))
         self._tags.append(tag)
+        if len(self._ids) >= self._compact_at:
+            ids, tags = self._distinct()
+            self._ids, self._tags = array("Q", ids.tobytes()), array("H", tags.tobytes())
+            self._compact_at = max(COMPACT_EVERY, 2 * len(self._ids))
 
     def removals(self) -> Iterator[Removal]:
         """Posts then users, each by ascending ID, one record per object."""
         if not self._ids:
             return
+        keys = list(self._tag_of)
+        ids, tags = self._distinct()
+        for start in range(0, len(ids), YIELD_EVERY):  # Python objects for a slice at a time, not all
+            stop = start + YIELD_EVERY
+            for id_, tag in zip(ids[start:stop].tolist(), tags[start:stop].tolist(), strict=True):
+                k, decision = keys[tag]
+                yield Removal(str(id_), k, decision.action, decision.reason, decision.via)
+
+    def _distinct(self) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint16]]:
+        """One record per object, the preferred one: users after posts, each kind by ascending ID."""
         keys = list(self._tag_of)
         ids = np.frombuffer(self._ids, dtype=np.uint64)
         tags = np.frombuffer(self._tags, dtype=np.uint16)
@@ -118,12 +137,7 @@ class RemovalLog:
         ids, tags, kind = ids[order], tags[order], kind[order]
         first = np.ones(len(ids), dtype=bool)
         first[1:] = (ids[1:] != ids[:-1]) | (kind[1:] != kind[:-1])
-        ids, tags = ids[first], tags[first]
-        for start in range(0, len(ids), YIELD_EVERY):  # Python objects for a slice at a time, not all
-            stop = start + YIELD_EVERY
-            for id_, tag in zip(ids[start:stop].tolist(), tags[start:stop].tolist(), strict=True):
-                k, decision = keys[tag]
-                yield Removal(str(id_), k, decision.action, decision.reason, decision.via)
+        return ids[first], tags[first]
 
 
 @define

@@ -22,7 +22,7 @@ CodeArray = npt.NDArray[np.uint8]
 # IDs gathered into a plain buffer are folded into the sorted array when the buffer holds this
 # many, or an eighth of the sorted array if that is more: folds stay few (each costs a pass over the
 # sorted array), and the buffer at most 1 byte per distinct ID beside the array's 8.
-FOLD_EVERY: Final = 1_000_000
+FOLD_EVERY: Final = 1 << 18
 FOLD_FRACTION: Final = 8
 NO_REASON: Final = 0
 MAX_DIGITS: Final = 19
