@@ -27,7 +27,7 @@ from attrs import define, field, frozen
 
 SCRUB_GEO: Final = "scrub_geo"
 YIELD_EVERY: Final = 1_000_000
-COMPACT_EVERY: Final = 1 << 20
+COMPACT_EVERY: Final = 1 << 18
 
 Kind = Literal["post", "user"]
 Action = Literal["remove", "scrub_geo"]

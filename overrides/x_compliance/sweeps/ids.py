@@ -74,6 +74,8 @@ class IdCollector:
             known = old[np.minimum(at, len(old) - 1)] == pending
             pending, at = pending[~known], at[~known]
             del known
+            if not len(pending):  # all seen before (a dataset that repeats itself): nothing to merge
+                return
         else:
             at = np.zeros(len(pending), dtype=np.intp)
         merged = np.empty(len(old) + len(pending), dtype=np.uint64)
