@@ -12,7 +12,7 @@ NODE_BIN := $(SPEC_TOOLS)/node_modules/.bin
 # Redocly CLI sends no usage data and checks for no updates: its version is pinned on purpose.
 REDOCLY := REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true $(NODE_BIN)/redocly
 
-.PHONY: demo record record-live test generate check-generated lint spec-check venv clean bench bench-quick
+.PHONY: demo record record-live test generate unasync check-generated lint spec-check languages languages-apt venv clean bench bench-quick
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,7 +49,12 @@ endef
 generate: $(GEN_BIN)/.installed
 	$(call generate,generated/x_compliance_api)
 
-check-generated: $(GEN_BIN)/.installed
+# The sync client, from the async one (its control flow is written once): overrides/scripts/unasync.py.
+unasync: $(BIN)/.installed
+	$(BIN)/python overrides/scripts/unasync.py
+
+check-generated: $(GEN_BIN)/.installed $(BIN)/.installed
+	$(BIN)/python overrides/scripts/unasync.py --check
 	rm -rf .scratch/generated && mkdir -p .scratch
 	$(call generate,.scratch/generated/x_compliance_api)
 	diff -r generated/x_compliance_api .scratch/generated/x_compliance_api \
@@ -70,6 +75,34 @@ spec-check: $(BIN)/.installed $(SPEC_TOOLS)/node_modules/.installed
 	$(REDOCLY) lint --config spec/redocly.yaml --lint-config error --max-problems 1000 spec/compliance.yaml
 	node $(SPEC_TOOLS)/generate-typescript.mjs spec/compliance.yaml .scratch/typescript/compliance.ts
 	$(NODE_BIN)/tsc --project tests/typescript/tsconfig.json
+
+# The contract proven in the languages other teams use (tests/languages/run.py): code generated for
+# TypeScript (two generators), pydantic, Go, Java and this project's own client parses X's recorded
+# bodies, unknown fields and enum values, absent optional fields and every timestamp form; prints
+# the table of target x check and fails on any red cell. Go, the JDK and Jackson come from Debian
+# (installed here when missing: CI runs as root), the generators from the pins in
+# tests/languages/requirements.txt and spec/tools/package-lock.json.
+LANGUAGES_APT := golang-go default-jdk-headless libjackson2-databind-java libjackson2-core-java \
+  libjackson2-annotations-java libjakarta-annotation-api-java
+LANG_VENV := .scratch/languages/venv
+
+languages-apt:
+	@missing=$$(for p in $(LANGUAGES_APT); do \
+	  dpkg-query -W -f='$${db:Status-Status}' $$p 2>/dev/null | grep -qx installed || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:" $$missing; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+$(LANG_VENV)/.installed: tests/languages/requirements.txt
+	test -x $(LANG_VENV)/bin/python || $(PYTHON) -m venv $(LANG_VENV)
+	$(LANG_VENV)/bin/python -m pip install --quiet -r tests/languages/requirements.txt
+	touch $@
+
+languages: languages-apt $(BIN)/.installed $(GEN_BIN)/.installed $(LANG_VENV)/.installed $(SPEC_TOOLS)/node_modules/.installed
+	mkdir -p .scratch/languages/python-client
+	$(call generate,.scratch/languages/python-client/x_compliance_api)
+	$(BIN)/python tests/languages/run.py
 
 demo: $(BIN)/.installed
 	$(BIN)/x-compliance demo

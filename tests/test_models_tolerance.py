@@ -3,13 +3,19 @@ absent optional fields."""
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
+import pickle
+from collections.abc import Callable
 from typing import Any
 
+import attrs
 import pytest
 
 import x_compliance as xc
 from x_compliance_api.models import ComplianceResult as GeneratedResult
-from x_compliance_api.types import UNSET
+from x_compliance_api.models import Problem
+from x_compliance_api.types import UNSET, Unset
 
 JOB: dict[str, Any] = {
     "id": "1423095206576984067",
@@ -180,6 +186,91 @@ def test_timestamp_forms_parse_tz_aware(stamp: str) -> None:
 
     assert job.created_at.utcoffset() is not None
     assert job.created_at.timestamp() in (1628127311.0, 1628127311.421)
+
+
+@pytest.mark.parametrize(
+    "stamp", ["2021-08-05T01:35:11.000", "2021-08-05T01:35:11", "2021-08-05 01:35:11.421"]
+)
+def test_timestamp_without_offset_is_taken_as_utc(stamp: str) -> None:
+    job = xc.ComplianceJob.from_dict(
+        {**JOB, "created_at": stamp, "upload_expires_at": stamp, "download_expires_at": stamp}
+    )
+
+    for moment in (job.created_at, job.upload_expires_at, job.download_expires_at):
+        assert moment.tzinfo is dt.UTC
+        assert moment.timestamp() in (1628127311.0, 1628127311.421)
+    assert job.created_at < dt.datetime.now(dt.UTC)  # compares with aware datetimes: no TypeError
+
+
+def test_result_timestamps_without_offset_are_taken_as_utc() -> None:
+    result = GeneratedResult.from_dict(
+        {"id": "1", "action": "delete", "reason": "deleted", "created_at": "2021-08-05T01:35:11",
+         "redacted_at": "2021-08-06T01:35:11"}
+    )  # fmt: skip
+
+    assert result.created_at.tzinfo is dt.UTC
+    assert not isinstance(result.redacted_at, Unset) and result.redacted_at.tzinfo is dt.UTC
+
+
+# Reading the models -----------------------------------------------------------------------------
+
+
+def test_job_type_is_readable_as_type() -> None:
+    job = xc.ComplianceJob.from_dict(JOB)
+
+    assert job.type == xc.JobType.TWEETS
+    assert job.type is job.type_
+
+
+def test_problem_type_is_readable_as_type() -> None:
+    problem = Problem.from_dict({"type": "about:blank", "title": "Unauthorized"})
+
+    assert problem.type == "about:blank" == problem.type_
+
+
+def test_type_is_a_view_that_leaves_fields_dict_and_evolve_alone() -> None:
+    job = xc.ComplianceJob.from_dict(JOB)
+
+    users = attrs.evolve(job, type_=xc.JobType.USERS)
+
+    assert "type" not in {field.name for field in attrs.fields(xc.ComplianceJob)}
+    assert users.type == xc.JobType.USERS and job.type == xc.JobType.TWEETS
+    assert xc.ComplianceJob.from_dict(job.to_dict()) == job
+    assert job.to_dict()["type"] == "tweets" and "type_" not in job.to_dict()
+
+
+def test_repr_leaves_out_absent_fields() -> None:
+    job = xc.ComplianceJob.from_dict(JOB)
+
+    text = repr(job)
+
+    assert "Unset" not in text and "UNSET" not in text
+    assert "name=" not in text and "error=" not in text and "additional_properties" not in text
+    assert text.startswith("ComplianceJob(id='1423095206576984067', type_=<JobType.TWEETS: 'tweets'>")
+
+
+def test_repr_shows_fields_that_are_present_even_when_false_or_empty() -> None:
+    job = xc.ComplianceJob.from_dict({**JOB, "name": "", "resumable": False, "priority": "high"})
+
+    text = repr(job)
+
+    assert "name=''" in text and "resumable=False" in text
+    assert "additional_properties={'priority': 'high'}" in text
+
+
+def test_unset_reads_as_unset() -> None:
+    assert repr(UNSET) == "UNSET"
+
+
+@pytest.mark.parametrize("copy_of", [copy.copy, copy.deepcopy, lambda x: pickle.loads(pickle.dumps(x))])
+def test_copies_of_a_job_keep_absent_fields_as_the_one_unset(copy_of: Callable[[Any], Any]) -> None:
+    job = xc.ComplianceJob.from_dict({**JOB, "status": "archived", "priority": "high"})
+
+    copied = copy_of(job)
+
+    assert copied == job and copied.name is UNSET and copied.error is UNSET
+    assert "name" not in copied.to_dict()
+    assert copied.status == "archived" and copied["priority"] == "high"
 
 
 def test_list_without_data_or_meta() -> None:

@@ -8,8 +8,18 @@ from attrs import define
 
 
 class Unset:
+    """The value of a field the answer did not hold; there is one, ``UNSET``."""
+
     def __bool__(self) -> Literal[False]:
         return False
+
+    # x-compliance: shown as its name, and copied or pickled (jobs travel to process pools inside
+    # exceptions) as the one UNSET, so that ``field is UNSET`` holds on the other side too.
+    def __repr__(self) -> str:
+        return "UNSET"
+
+    def __reduce__(self) -> str:
+        return "UNSET"
 
 
 UNSET: Unset = Unset()

@@ -11,8 +11,8 @@
 
 The models are the ones generated from ``spec/compliance.yaml`` (package ``x_compliance_api``),
 re-exported so that ``from_dict()`` and ``to_dict()`` round-trip what X sends. Their enums are
-open: an unknown ``status`` is kept as its raw string (``job.status == "archived"``). The Python
-attribute for the wire field ``type`` is ``type_`` (the generator's rename of the builtin).
+open: an unknown ``status`` is kept as its raw string (``job.status == "archived"``). The wire field
+``type`` reads as ``job.type``, and as ``job.type_`` (the generator's name for it).
 ``ComplianceResult``, one line of a results file, is a lean record of its own (``results.py``):
 ``redacted_at`` is None when absent.
 """
@@ -20,6 +20,7 @@ attribute for the wire field ``type`` is ``type_`` (the generator's rename of th
 from typing import TYPE_CHECKING, Any
 
 from x_compliance._retry import RetryPolicy
+from x_compliance._upload import check_ids
 from x_compliance.client import AsyncComplianceClient, ComplianceClient
 from x_compliance.errors import (
     APIConnectionError,
@@ -112,5 +113,6 @@ __all__ = [
     "UploadError",
     "UploadExpiredError",
     "WaitTimeoutError",
+    "check_ids",
     "sweep",
 ]

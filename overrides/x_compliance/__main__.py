@@ -12,8 +12,10 @@ def main() -> None:
         if missing.name not in {"typer", "rich", "click"}:
             raise
         print(
-            f"x-compliance: the command line needs the 'cli' extra ({missing.name} is missing): "
-            "pip install 'x-compliance[cli]'",
+            f"error: the command line needs the 'cli' extra ({missing.name} is missing). x-compliance "
+            "is not on PyPI: install it with the extra from a clone (pip install -e '.[cli]') or from "
+            "its repository (pip install 'x-compliance[cli] @ git+https://github.com/OWNER/x-compliance',"
+            " OWNER being where you got it)",
             file=sys.stderr,
         )
         raise SystemExit(2) from None

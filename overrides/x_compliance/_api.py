@@ -10,6 +10,7 @@ jobs as the models take to be built from it. Shared by the sync and async client
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
@@ -23,7 +24,7 @@ import orjson
 from attrs import define, frozen
 
 from x_compliance import _constants as c
-from x_compliance._http import utc_now
+from x_compliance._exchange import utc_now
 from x_compliance._redact import excerpt
 from x_compliance.errors import (
     AnyProblem,
@@ -286,13 +287,45 @@ def _error_without_data(
     problems: list[AnyProblem] = [] if isinstance(errors, Unset) else list(errors)
     if not problems:
         return _unreadable(response, None, secrets)
-    error_class = NotFoundError if any(_is(p, "resource-not-found") for p in problems) else APIError
-    return error_class(
+    if any(_is(p, "resource-not-found") for p in problems):
+        return _not_found(response, problems, secrets)
+    return APIError(
         _message(response, problems, secrets),
         status_code=response.status_code,
         problems=problems,
         headers=response.headers,
     )
+
+
+_JOB_PATH = re.compile(rf"/2/compliance/jobs/({c.JOB_ID_PATTERN})$")
+
+
+def _not_found(
+    response: httpx.Response, problems: list[AnyProblem], secrets: tuple[str, ...]
+) -> NotFoundError:
+    """A ``NotFoundError`` that names the job asked for, when the answer is about one: X says
+    "not found" with a 200 holding a problem, whose status alone would mislead."""
+    said = _message(response, problems, secrets)
+    job = _job_asked(response, problems)
+    if job is not None:
+        not_found = [p for p in problems if _is(p, "resource-not-found")]
+        if response.status_code == 200 and not_found:
+            first = not_found[0]
+            words = first.title if isinstance(first.detail, Unset) or not first.detail else first.detail
+            said = f"200 with a resource-not-found problem: {excerpt(words.encode(), *secrets, limit=300)}"
+        said = f"job {job} was not found (X answered {said})"
+    return NotFoundError(said, status_code=response.status_code, problems=problems, headers=response.headers)
+
+
+def _job_asked(response: httpx.Response, problems: list[AnyProblem]) -> str | None:
+    """The id of the job the request asked for (its URL's path), else the one X's problem names."""
+    with contextlib.suppress(RuntimeError):  # a response built without its request
+        if match := _JOB_PATH.search(response.request.url.path):
+            return match[1]
+    for problem in problems:
+        if isinstance(problem.resource_id, str) and _JOB_ID.match(problem.resource_id):
+            return problem.resource_id
+    return None
 
 
 _ERROR_BY_STATUS: Mapping[int, type[APIError]] = {
@@ -309,8 +342,10 @@ def error_for(response: httpx.Response, *secrets: str) -> APIError:
     """The ``APIError`` for an answer that is not 2xx, with X's problems when the body has them."""
     status = response.status_code
     problems = problems_in(response.content, invalid_request=status == 400)
-    message = _message(response, problems, secrets)
     error_class = _ERROR_BY_STATUS.get(status, ServerError if status >= 500 else APIError)
+    if error_class is NotFoundError:
+        return _not_found(response, problems, secrets)
+    message = _message(response, problems, secrets)
     if error_class is RateLimitError:
         reset_at = reset_from_headers(response.headers, utc_now())
         if reset_at is not None:

@@ -39,6 +39,9 @@ TRANSFER_BLOCK = 1024 * 1024
 SYNC_EVERY = 32 * 1024 * 1024
 """Bytes of a results download written between background syncs to disk (see download_results)."""
 
+MAX_LINE_BYTES = 256
+"""An upload line longer than this is refused at once: no ID line is (19 digits, a few spaces)."""
+
 READ_AHEAD_BLOCKS = 4
 """Blocks of a clean upload file read and checked ahead of the one being sent (memory: this many
 blocks at most)."""
@@ -50,6 +53,10 @@ POLL_INITIAL = 0.5
 POLL_MULTIPLIER = 1.5
 POLL_MAX = 30.0
 """wait_for_job polls after 0.5 s, then 1.5 times longer each time, up to 30 s between polls."""
+
+POLL_PAUSE_MAX = 3600.0
+"""The longest wait_for_job sleeps at once, whatever a bucket's reset says (X's windows are 15
+minutes; a reset years away is nonsense, and would overflow time.sleep)."""
 
 POLL_RESERVE_FRACTION = 0.1
 POLL_RESERVE_MIN = 2

@@ -1,11 +1,12 @@
 """When to retry a request and how long to wait: one policy object, pure decisions, no I/O.
 
-The sync and async clients drive the same ``Exchange`` (see ``_http``); only their I/O differs.
+The sync and async clients drive the same ``Exchange`` (see ``_exchange``); only their I/O differs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 from collections.abc import Callable, Mapping
 
@@ -15,7 +16,7 @@ from attrs import field, frozen, validators
 from x_compliance import _constants as c
 from x_compliance.rate_limits import reset_from_headers
 
-__all__ = ["RetryPolicy"]
+__all__ = ["RetryPolicy", "capped_exponential"]
 
 
 @frozen
@@ -25,8 +26,10 @@ class RetryPolicy:
     - Idempotent requests (the GETs) retry connection errors, timeouts and 500/502/503/504, with
       exponential backoff: ``initial_backoff`` doubling up to ``max_backoff``, each sleep shortened
       by up to ``jitter`` of itself so that many clients do not retry in step.
-    - Any request retries a 429 whose reset (``x-rate-limit-reset``, else ``Retry-After``) is at
-      most ``max_rate_limit_wait`` seconds away, sleeping until then; a farther reset is an error.
+    - Any request retries a 429 whose reset (``x-rate-limit-reset``, else ``Retry-After`` in
+      seconds or as an HTTP date) is at most ``max_rate_limit_wait`` seconds away, sleeping until
+      then; a farther reset is an error. The distance is taken from X's ``Date`` where the answer
+      has one, so that a local clock that is off does not change it.
     - A request that is not idempotent (creating a job) is retried only when it cannot have reached
       X: a 429, or a connection that never opened. Never after a read timeout or a 5xx.
     - ``max_retries`` bounds the retries of one request, whatever their cause.
@@ -43,7 +46,7 @@ class RetryPolicy:
 
     def backoff(self, retry: int) -> float:
         """The sleep before retry number ``retry`` (1-based) of a transient failure."""
-        delay = min(self.max_backoff, self.initial_backoff * self.multiplier ** (retry - 1))
+        delay = capped_exponential(self.initial_backoff, self.multiplier, retry - 1, self.max_backoff)
         return delay * (1.0 - self.jitter * self.random())
 
     def after_error(self, error: httpx.RequestError, retry: int, idempotent: bool) -> float | None:
@@ -77,6 +80,19 @@ class RetryPolicy:
         if status in self.retryable_statuses and idempotent:
             return self.backoff(retry)
         return None
+
+
+def capped_exponential(initial: float, multiplier: float, step: int, cap: float) -> float:
+    """``initial * multiplier ** step``, at most ``cap``, for any ``step`` (negative counts as 0).
+
+    Exact below the cap, and never an ``OverflowError``: ``1.5 ** 1750`` overflows a float, and a
+    wait that polls for days takes that many steps.
+    """
+    if step <= 0 or multiplier <= 1.0 or not 0.0 < initial < cap:
+        return min(cap, initial)
+    if step >= math.log(cap / initial, multiplier):
+        return cap
+    return min(cap, initial * multiplier**step)
 
 
 def never_reached_server(error: httpx.RequestError) -> bool:

@@ -23,12 +23,12 @@ from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElaps
 from rich.table import Table
 
 import x_compliance as xc
-from x_compliance.cli import JsonOption, TimeoutOption, _client, _fails_cleanly, app, err, out
+from x_compliance.cli import BaseUrlOption, JsonOption, _client, _fails_cleanly, _say, command, err, out
 from x_compliance.sweeps import SweepProgress, SweepReport
 from x_compliance.sweeps.progress import ProgressCallback
 
 
-@app.command("sweep")
+@command("sweep")
 @_fails_cleanly
 def sweep(
     datasets: Annotated[
@@ -61,16 +61,24 @@ def sweep(
             "--ids-per-job", min=1, help="At most this many IDs per job (default: one job per type)."
         ),
     ] = None,
-    timeout: TimeoutOption = None,
+    timeout: Annotated[
+        float | None,
+        typer.Option(
+            "--timeout",
+            min=0,
+            help="Stop after this many seconds (exit 1; the state is kept: the same command goes on).",
+        ),
+    ] = None,
     restart: Annotated[
         bool, typer.Option("--restart", help="Begin a new sweep instead of continuing the state's last one.")
     ] = False,
     as_json: JsonOption = False,
+    base_url: BaseUrlOption = None,
 ) -> None:
     """Make stored datasets compliant: check every post and user ID with X, write copies without what
     X wants removed. Interrupted (even killed)? Run the same command again: it continues."""
     began = dt.datetime.now(dt.UTC)
-    with _client() as client, _progress() as progress:
+    with _client(base_url) as client, _progress() as progress:
         report = xc.sweep(
             client,
             datasets,
@@ -83,10 +91,9 @@ def sweep(
             restart=restart,
         )
     if report.finished_at < began:
-        err.print(
+        _say(
             f"this sweep finished at {report.finished_at:%Y-%m-%d %H:%M} UTC; its report follows "
-            "(--restart sweeps again)",
-            markup=False,
+            "(--restart sweeps again)"
         )
     if as_json:
         out.print(json.dumps(report.to_dict(), indent=2), markup=False)

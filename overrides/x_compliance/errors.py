@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from x_compliance_api.models import InvalidRequestProblem, Problem
 from x_compliance_api.types import UNSET
@@ -67,7 +67,20 @@ AnyProblem = Problem | InvalidRequestProblem
 
 
 class ComplianceError(Exception):
-    """Base of every error this package raises on purpose."""
+    """Base of every error this package raises on purpose.
+
+    Every one pickles with its attributes (errors cross process pools): the default pickling of
+    exceptions calls the class with the message alone, which the keyword-only attributes refuse.
+    """
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _rebuild, (type(self), self.args), self.__dict__
+
+
+def _rebuild(cls: type[ComplianceError], args: tuple[object, ...]) -> ComplianceError:
+    """An error of ``cls`` with ``args``, its attributes still to be set (by pickle, from the state
+    ``__reduce__`` gave): ``__init__`` is not called, as it wants what the state holds."""
+    return cls.__new__(cls, *args)
 
 
 class APIError(ComplianceError):

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import math
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -97,6 +98,40 @@ def test_unknown_status_and_extra_fields_are_kept(api: Api) -> None:
 
     assert job.status == "archived"
     assert job.additional_properties == {"shard": "eu-1"}
+
+
+NAIVE_STAMPS = {
+    "created_at": "2021-10-07T07:41:18.000",
+    "upload_expires_at": "2021-10-07T07:56:18.000",
+    "download_expires_at": "2021-10-14T07:41:18.000",
+}
+
+
+def test_job_timestamps_without_offset_are_utc(api: Api) -> None:
+    x = api(job_response(**NAIVE_STAMPS))
+
+    job = x.get_job("1446017776678801409")
+
+    assert job.created_at == dt.datetime(2021, 10, 7, 7, 41, 18, tzinfo=dt.UTC)
+    assert job.download_expires_at.tzinfo is dt.UTC
+
+
+def test_download_of_a_job_with_timestamps_without_offset_is_judged_not_a_type_error(
+    api: Api, tmp_path: Path
+) -> None:
+    x = api(job_response(status="complete", **NAIVE_STAMPS))
+    job = x.get_job("1446017776678801409")
+
+    with pytest.raises(xc.DownloadExpiredError, match="results expired at 2021-10-14 07:41:18 UTC"):
+        x.download_results(job, tmp_path / "results.jsonl")
+
+
+def test_upload_to_a_job_with_timestamps_without_offset_is_judged_not_a_type_error(api: Api) -> None:
+    x = api(job_response(**NAIVE_STAMPS))
+    job = x.get_job("1446017776678801409")
+
+    with pytest.raises(xc.UploadExpiredError, match="expired at 2021-10-07 07:56:18 UTC"):
+        x.upload_ids(job, ["1"])
 
 
 @pytest.mark.parametrize("bad_id", ["", "12a", "12345678901234567890", "-1", 1.5, True, None])

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import pickle
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 
 import httpx
 import pytest
 
 import x_compliance as xc
 from tests.client.scripted import JOB, Driver, json_response, problem, rate_headers, reset_in
+from x_compliance import errors
+from x_compliance.emulator import Emulator
+from x_compliance_api.models import InvalidRequestProblem, Problem
 
 Api = Callable[..., Driver]
 
@@ -66,11 +72,12 @@ def test_status_maps_to_error_class(api: Api, status: int, error_class: type[xc.
     assert type(error) is error_class
     assert error.status_code == status
     assert (error.title, error.detail) == ("Some Title", "Some detail.")
-    assert str(error) == f"{status} Some Title: Some detail." + (
-        f"; the bucket resets at {error.reset_at:%Y-%m-%d %H:%M:%S} UTC"
-        if isinstance(error, xc.RateLimitError)
-        else ""
-    )
+    said = f"{status} Some Title: Some detail."
+    if isinstance(error, xc.RateLimitError):
+        said += f"; the bucket resets at {error.reset_at:%Y-%m-%d %H:%M:%S} UTC"
+    if isinstance(error, xc.NotFoundError):
+        said = f"job 1 was not found (X answered {said})"
+    assert str(error) == said
 
 
 def test_server_error_after_retries(api: Api) -> None:
@@ -122,6 +129,48 @@ def test_200_with_only_not_found_problem_is_not_found(api: Api) -> None:
     assert caught.value.status_code == 200
     assert "Could not find compliance job" in str(caught.value)
     assert caught.value.problems[0].resource_id == "1372966999991541762"
+
+
+def test_not_found_job_says_which_job_was_not_found(api: Api) -> None:
+    x = api(json_response(200, NOT_FOUND_ERRORS))
+
+    with pytest.raises(xc.NotFoundError) as caught:
+        x.get_job("1372966999991541762")
+
+    assert str(caught.value) == (
+        "job 1372966999991541762 was not found (X answered 200 with a resource-not-found problem: "
+        "Could not find compliance job with id: [1372966999991541762].)"
+    )
+    assert caught.value.status_code == 200 and caught.value.title == "Not Found Error"
+
+
+def test_404_for_a_job_says_which_job_was_not_found(api: Api) -> None:
+    x = api(problem(404, "Not Found Error", "Sorry, that page does not exist."))
+
+    with pytest.raises(xc.NotFoundError) as caught:
+        x.get_job("42")
+
+    assert (
+        str(caught.value)
+        == "job 42 was not found (X answered 404 Not Found Error: Sorry, that page does not exist.)"
+    )
+    assert caught.value.status_code == 404
+
+
+def test_404_for_a_list_keeps_x_words(api: Api) -> None:
+    x = api(problem(404, "Not Found Error", "Sorry, that page does not exist."))
+
+    with pytest.raises(xc.NotFoundError, match=r"^404 Not Found Error: Sorry, that page does not exist\.$"):
+        x.list_jobs("tweets")
+
+
+def test_not_found_job_on_the_emulator_says_which_job(emu: Emulator) -> None:
+    client = xc.ComplianceClient(bearer_token=emu.token, base_url=emu.base_url)
+    with client, pytest.raises(xc.NotFoundError) as caught:
+        client.get_job("1234567890123456789")
+
+    assert str(caught.value).startswith("job 1234567890123456789 was not found (X answered 200 with")
+    assert caught.value.problems[0].resource_id == "1234567890123456789"
 
 
 def test_200_with_data_and_errors_returns_data(api: Api) -> None:
@@ -205,10 +254,83 @@ def test_rate_limit_error_has_reset_at(api: Api) -> None:
 
 
 def test_every_error_is_a_compliance_error() -> None:
-    from x_compliance import errors
-
     classes = [getattr(errors, name) for name in errors.__all__]
 
     assert len(classes) == 19
     assert all(issubclass(cls, xc.ComplianceError) for cls in classes)
     assert all(getattr(xc, cls.__name__) is cls for cls in classes)
+
+
+# Errors cross process pools: each pickles with what it carries --------------------------------------
+
+FAILED_JOB = xc.ComplianceJob.from_dict({**JOB, "status": "failed", "error": "Line 3 is not a valid ID"})
+PROBLEMS = [
+    Problem.from_dict({"type": "about:blank", "title": "Unauthorized", "status": 401}),
+    InvalidRequestProblem.from_dict(INVALID_TYPE),
+]
+HEADERS = {"content-type": "application/problem+json", "x-rate-limit-remaining": "0"}
+RESET_AT = dt.datetime(2026, 1, 1, 12, 15, tzinfo=dt.UTC)
+
+
+def example_of(cls: type[xc.ComplianceError]) -> xc.ComplianceError:
+    """An instance of ``cls`` with every attribute it has set to something other than its default."""
+    if issubclass(cls, xc.RateLimitError):
+        return cls(
+            "429 Too Many Requests", status_code=429, problems=PROBLEMS, headers=HEADERS, reset_at=RESET_AT
+        )
+    if issubclass(cls, xc.APIError):
+        return cls("401 Unauthorized", status_code=401, problems=PROBLEMS, headers=HEADERS)
+    if issubclass(cls, xc.APIConnectionError):
+        return cls("GET /2/compliance/jobs failed: ConnectError", maybe_received=False)
+    if issubclass(cls, xc.UploadError):
+        return cls("storage refused the upload: 403", status_code=403, code="AccessDenied")
+    if issubclass(cls, xc.DownloadError):
+        return cls("results could not be read: 410", status_code=410)
+    if issubclass(cls, xc.JobError):
+        return cls("job 1446017776678801409 failed: Line 3 is not a valid ID", job=FAILED_JOB)
+    return cls("something the package raises on purpose")
+
+
+ERROR_CLASSES = [getattr(errors, name) for name in errors.__all__]
+
+
+@pytest.mark.parametrize("cls", ERROR_CLASSES, ids=lambda cls: cls.__name__)
+def test_error_pickles_with_its_attributes(cls: type[xc.ComplianceError]) -> None:
+    error = example_of(cls)
+
+    copied = pickle.loads(pickle.dumps(error))
+
+    assert type(copied) is cls
+    assert copied.args == error.args and str(copied) == str(error)
+    assert vars(copied) == vars(error)
+
+
+def test_api_error_pickles_its_problems_as_they_were_read() -> None:
+    error = example_of(xc.AuthenticationError)
+
+    copied = pickle.loads(pickle.dumps(error))
+
+    assert isinstance(copied, xc.APIError)
+    assert copied.problems == error.problems and copied.detail is None  # Unset detail stays Unset
+    assert (copied.title, copied.headers["x-rate-limit-remaining"]) == ("Unauthorized", "0")
+
+
+def test_error_with_a_message_rewritten_after_it_was_raised_pickles_the_new_message() -> None:
+    error = example_of(xc.ServerError)
+    error.args = (f"{error}; the job may have been created",)
+
+    copied = pickle.loads(pickle.dumps(error))
+
+    assert str(copied) == "401 Unauthorized; the job may have been created"
+    assert copied.status_code == 401
+
+
+def fail_in_a_worker() -> None:
+    raise example_of(xc.JobFailedError)
+
+
+def test_error_raised_in_a_process_pool_arrives_whole() -> None:
+    with ProcessPoolExecutor(1) as pool, pytest.raises(xc.JobFailedError) as caught:
+        pool.submit(fail_in_a_worker).result()
+
+    assert caught.value.job == FAILED_JOB and caught.value.job.error == "Line 3 is not a valid ID"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import email.utils
 import json
 from collections.abc import Callable
 
@@ -9,7 +11,7 @@ import httpx
 import pytest
 
 import x_compliance as xc
-from tests.client.scripted import Driver, job_response, json_response, problem, rate_headers, reset_in
+from tests.client.scripted import JOB, Driver, job_response, json_response, problem, rate_headers, reset_in
 
 Api = Callable[..., Driver]
 TOO_MANY = {"title": "Too Many Requests", "detail": "Too Many Requests", "type": "about:blank", "status": 429}
@@ -98,6 +100,60 @@ def test_429_with_retry_after_only(api: Api) -> None:
     assert 2.0 <= x.sleeps[0] <= 2.5
 
 
+def http_date(moment: dt.datetime) -> str:
+    return email.utils.format_datetime(moment, usegmt=True)
+
+
+def test_429_with_retry_after_as_http_date_waits_until_then(api: Api) -> None:
+    x_now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    headers = {"date": http_date(x_now), "retry-after": http_date(x_now + dt.timedelta(seconds=3))}
+    answer = httpx.Response(429, content=json.dumps(TOO_MANY).encode(), headers=headers)
+    x = api(answer, job_response())
+
+    x.get_job("1")
+
+    assert 3.0 <= x.sleeps[0] <= 3.5
+
+
+def skewed_clock(offset: dt.timedelta) -> Callable[[], dt.datetime]:
+    return lambda: dt.datetime.now(dt.UTC) + offset
+
+
+def x_rate_headers(remaining: int, reset_in: int) -> dict[str, str]:
+    """X's headers: its Date, and a reset ``reset_in`` seconds after it, on X's (correct) clock."""
+    x_now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    reset = int(x_now.timestamp()) + reset_in
+    return {"date": http_date(x_now), **rate_headers(remaining, reset)}
+
+
+@pytest.mark.parametrize("skew_minutes", [-10, 10])
+def test_429_with_near_reset_is_waited_out_whatever_the_local_clock_says(api: Api, skew_minutes: int) -> None:
+    x = api(
+        json_response(429, TOO_MANY, x_rate_headers(remaining=0, reset_in=5)),
+        job_response(),
+        clock=skewed_clock(dt.timedelta(minutes=skew_minutes)),
+    )
+
+    assert x.get_job("1").id == "1446017776678801409"
+    (slept,) = x.sleeps
+    assert 5.0 <= slept <= 5.5  # from X's Date, not 10 minutes either way from the local clock
+
+
+def test_empty_bucket_with_near_reset_is_waited_out_when_the_local_clock_is_behind(api: Api) -> None:
+    x = api(
+        json_response(200, {"data": JOB}, x_rate_headers(remaining=0, reset_in=5)),
+        job_response(),
+        clock=skewed_clock(dt.timedelta(minutes=-10)),
+    )
+    x.get_job("1")
+
+    x.get_job("1")
+
+    (slept,) = x.sleeps
+    assert 5.0 <= slept <= 5.5
+    assert len(x.script.requests) == 2
+
+
 def test_429_with_reset_an_hour_ahead_raises(api: Api) -> None:
     x = api(json_response(429, TOO_MANY, rate_headers(0, reset_in(3600))))
 
@@ -141,3 +197,16 @@ def test_client_errors_are_not_retried(api: Api, status: int) -> None:
         x.get_job("1")
 
     assert len(x.script.requests) == 1
+
+
+def test_backoff_after_a_million_retries_is_the_cap() -> None:
+    policy = xc.RetryPolicy(max_retries=10**6, initial_backoff=0.5, max_backoff=8.0, jitter=0.0)
+
+    assert policy.backoff(10**6) == 8.0
+
+
+@pytest.mark.parametrize(("multiplier", "cap"), [(1.0, 0.5), (1.5, 8.0), (2.0, 8.0), (10.0, 8.0)])
+def test_backoff_never_overflows_whatever_the_multiplier(multiplier: float, cap: float) -> None:
+    policy = xc.RetryPolicy(multiplier=multiplier, max_backoff=8.0, jitter=0.0)
+
+    assert [policy.backoff(n) for n in (10**3, 10**6, 10**18)] == [cap, cap, cap]

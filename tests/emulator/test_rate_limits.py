@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import email.utils
 import time
 from collections.abc import Iterator
 
@@ -123,3 +124,14 @@ def test_401_carries_no_rate_limit_headers(emu: Emulator, storage: httpx.Client)
     response = storage.get(emu.base_url + "/2/compliance/jobs", params={"type": "tweets"})
     assert response.status_code == 401
     assert "x-rate-limit-remaining" not in response.headers
+
+
+def test_date_and_reset_are_on_the_emulators_clock_when_it_is_moved(emu: Emulator, api: httpx.Client) -> None:
+    # given: the emulator's clock an hour ahead of this machine's
+    emu.advance(3600)
+    # when
+    response = list_jobs(api)
+    # then: X's Date and its reset agree, as they come from one clock
+    date = email.utils.parsedate_to_datetime(response.headers["date"]).timestamp()
+    assert time.time() + 3590 <= date <= time.time() + 3610
+    assert int(response.headers["x-rate-limit-reset"]) - date == pytest.approx(WINDOW, abs=2)

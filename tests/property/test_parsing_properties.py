@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import email.utils
 import json
 from typing import Any
 
@@ -19,7 +20,7 @@ from hypothesis import strategies as st
 import x_compliance as xc
 from tests.client.scripted import JOB
 from x_compliance import _api
-from x_compliance.rate_limits import RateLimit, reset_from_headers
+from x_compliance.rate_limits import RateLimit, RateLimits, reset_from_headers
 from x_compliance.results import LineReader
 
 SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -204,12 +205,22 @@ def test_truncated_last_line_raises_download_error(lines: list[bytes], cut_at: i
 
 
 header_values = st.none() | st.text(max_size=12) | st.integers(min_value=-(10**12), max_value=10**12).map(str)
+http_dates = st.datetimes(timezones=st.just(dt.UTC)).map(
+    lambda d: email.utils.format_datetime(d, usegmt=True)
+)
+date_values = header_values | http_dates | http_dates.map(lambda text: text.replace("GMT", "-0000"))
 
 
 @SETTINGS
-@given(limit=header_values, remaining=header_values, reset=header_values, retry_after=header_values)
+@given(
+    limit=header_values,
+    remaining=header_values,
+    reset=header_values,
+    retry_after=date_values,
+    date=date_values,
+)
 def test_rate_limit_headers_never_raise(
-    limit: str | None, remaining: str | None, reset: str | None, retry_after: str | None
+    limit: str | None, remaining: str | None, reset: str | None, retry_after: str | None, date: str | None
 ) -> None:
     headers = {
         name: value
@@ -218,28 +229,33 @@ def test_rate_limit_headers_never_raise(
             "x-rate-limit-remaining": remaining,
             "x-rate-limit-reset": reset,
             "retry-after": retry_after,
+            "date": date,
         }.items()
         if value is not None
     }
+    now = dt.datetime.now(dt.UTC)
 
     seen = RateLimit.from_headers(headers)
-    reset_at = reset_from_headers(headers, dt.datetime.now(dt.UTC))
+    reset_at = reset_from_headers(headers, now)
+    limits = RateLimits()
+    limits.update("GET /2/compliance/jobs", headers, now)
 
     if seen is not None:
         assert seen.limit >= 0 and seen.remaining >= 0 and seen.reset_at.tzinfo is not None
     assert reset_at is None or reset_at.tzinfo is not None
+    kept = limits.get("GET /2/compliance/jobs")
+    assert (kept is None) == (seen is None)
 
 
 @SETTINGS
 @given(remaining=st.integers(min_value=-5, max_value=200) | st.text(max_size=5))
 def test_a_later_answer_of_the_same_window_never_raises_the_count(remaining: int | str) -> None:
-    from x_compliance.rate_limits import RateLimits
-
     limits = RateLimits()
     window = {"x-rate-limit-limit": "150", "x-rate-limit-reset": "1700000000"}
-    limits.update("GET /2/compliance/jobs", {**window, "x-rate-limit-remaining": "9"})
+    now = dt.datetime.now(dt.UTC)
+    limits.update("GET /2/compliance/jobs", {**window, "x-rate-limit-remaining": "9"}, now)
 
-    limits.update("GET /2/compliance/jobs", {**window, "x-rate-limit-remaining": str(remaining)})
+    limits.update("GET /2/compliance/jobs", {**window, "x-rate-limit-remaining": str(remaining)}, now)
 
     kept = limits.get("GET /2/compliance/jobs")
     assert kept is not None

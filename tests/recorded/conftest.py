@@ -25,7 +25,7 @@ import pytest
 from attrs import frozen
 
 from tests.conftest import REPO
-from x_compliance._http import utc_now
+from x_compliance._exchange import utc_now
 
 LIVE = os.environ.get("X_COMPLIANCE_LIVE") == "1"
 CASSETTES = REPO / "tests" / "cassettes"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -111,3 +112,77 @@ def test_tasks_sharing_an_async_client_never_exceed_a_bucket() -> None:
 
     assert statuses[429] == 0
     assert outcomes == Counter(ok=LIMIT, refused=WORKERS * CALLS_EACH - LIMIT)
+
+
+# Answers without rate-limit headers (a proxy, a load balancer, a mock) -----------------------------
+
+SILENT_REQUESTS = 16
+SILENT_ANSWER_SECONDS = 0.05
+SILENT_JOB = {
+    "id": "1446017776678801409",
+    "type": "tweets",
+    "status": "in_progress",
+    "created_at": "2021-10-07T07:41:18.000Z",
+    "upload_url": "https://storage.example/up",
+    "upload_expires_at": "2021-10-07T07:56:18.000Z",
+    "download_url": "https://storage.example/down",
+    "download_expires_at": "2021-10-14T07:41:18.000Z",
+}
+
+
+class Overlap:
+    """How many requests were in the server at once, at most."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.now = 0
+        self.most = 0
+
+    def enter(self) -> None:
+        with self.lock:
+            self.now += 1
+            self.most = max(self.most, self.now)
+
+    def leave(self) -> None:
+        with self.lock:
+            self.now -= 1
+
+
+def test_threads_against_answers_without_rate_limit_headers_overlap() -> None:
+    overlap = Overlap()
+
+    def silent(request: httpx.Request) -> httpx.Response:
+        overlap.enter()
+        time.sleep(SILENT_ANSWER_SECONDS)
+        overlap.leave()
+        return httpx.Response(200, json={"data": SILENT_JOB})
+
+    http = httpx.Client(transport=httpx.MockTransport(silent))
+    client = xc.ComplianceClient(bearer_token="t", base_url="https://api.x.com", http_client=http)
+    with client, ThreadPoolExecutor(WORKERS) as pool:
+        jobs = list(pool.map(lambda _: client.get_job("1"), range(SILENT_REQUESTS)))
+
+    assert len(jobs) == SILENT_REQUESTS
+    assert overlap.most >= WORKERS // 2  # not one at a time, each waiting to be the probe
+
+
+def test_tasks_against_answers_without_rate_limit_headers_overlap() -> None:
+    overlap = Overlap()
+
+    async def silent(request: httpx.Request) -> httpx.Response:
+        overlap.enter()
+        await asyncio.sleep(SILENT_ANSWER_SECONDS)
+        overlap.leave()
+        return httpx.Response(200, json={"data": SILENT_JOB})
+
+    async def scenario() -> list[xc.ComplianceJob]:
+        http = httpx.AsyncClient(transport=httpx.MockTransport(silent))
+        async with xc.AsyncComplianceClient(
+            bearer_token="t", base_url="https://api.x.com", http_client=http
+        ) as client:
+            return await asyncio.gather(*(client.get_job("1") for _ in range(SILENT_REQUESTS)))
+
+    jobs = asyncio.run(scenario())
+
+    assert len(jobs) == SILENT_REQUESTS
+    assert overlap.most >= SILENT_REQUESTS // 2

@@ -86,6 +86,18 @@ def operation_for(method: str, path: str) -> str:
     raise KeyError(f"the spec has no operation {method.upper()} {path}")
 
 
+def operation_responses(operation_id: str) -> dict[str, Any]:
+    """The `responses` of the operation named OPERATION_ID."""
+    operation = next(
+        op
+        for item in spec()["paths"].values()
+        for op in item.values()
+        if isinstance(op, dict) and op.get("operationId") == operation_id
+    )
+    responses: dict[str, Any] = operation["responses"]
+    return responses
+
+
 def response_schema(operation_id: str, status: int, media_type: str | None = None) -> dict[str, Any]:
     """The schema of the body the spec allows for OPERATION_ID answering STATUS.
 
@@ -93,13 +105,7 @@ def response_schema(operation_id: str, status: int, media_type: str | None = Non
     Content-Type without parameters) picks among the response's media types; by default the JSON
     one: ``application/json`` or ``application/problem+json``.
     """
-    operation = next(
-        op
-        for item in spec()["paths"].values()
-        for op in item.values()
-        if isinstance(op, dict) and op.get("operationId") == operation_id
-    )
-    responses = operation["responses"]
+    responses = operation_responses(operation_id)
     response = resolve(responses.get(str(status)) or responses[f"{str(status)[0]}XX"])
     content = response["content"]
     if media_type is None:

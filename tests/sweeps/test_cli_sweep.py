@@ -79,3 +79,23 @@ def test_sweep_bad_dataset_exits_1_naming_file_and_line(
 def test_sweep_without_output_is_a_usage_error(cli: CliRunner, datasets: list[Path]) -> None:
     result = cli.invoke(app, ["sweep", str(datasets[0])])
     assert result.exit_code == 2
+
+
+def test_progress_line_names_part_job_status_and_bytes() -> None:
+    from x_compliance.cli_sweep import _describe
+    from x_compliance.sweeps import SweepProgress
+
+    event = SweepProgress(
+        "jobs",
+        "uploading IDs",
+        type="tweets",
+        part=2,
+        parts=3,
+        job_id="123",
+        bytes_up=2_500_000,
+        total=5_000_000,
+    )
+    assert _describe(event) == "tweets part 2/3, job 123: uploading IDs (2.5 of 5.0 MB up)"
+    assert (
+        _describe(SweepProgress("gather", "reading IDs", dataset="a.jsonl")) == "gather: reading IDs a.jsonl"
+    )

@@ -18,15 +18,14 @@ SCRUB = Decision("scrub_geo", "scrub_geo", "self")
 
 
 def test_ids_added_across_many_folds_come_back_sorted_and_distinct(monkeypatch: pytest.MonkeyPatch) -> None:
-    # given a collector that folds every 1,000 IDs, fed repeats by arrays, iterables and one at a time
+    # given a collector that folds every 1,000 IDs, fed batches that overlap and repeat
     monkeypatch.setattr(ids, "FOLD_EVERY", 1000)
     rng = np.random.default_rng(17)
     collector, expected = IdCollector(), set()
     for _ in range(40):
         batch = rng.integers(1, 60_000, 2500, dtype=np.uint64)
         collector.extend_array(batch)
-        collector.extend(batch[:50].tolist())
-        collector.add(int(batch[0]))
+        collector.extend_array(batch[:50])
         expected.update(batch.tolist())
     # then the sorted array holds each one once
     result = collector.sorted()
@@ -35,10 +34,10 @@ def test_ids_added_across_many_folds_come_back_sorted_and_distinct(monkeypatch: 
 
 
 def test_largest_ids_fold_without_loss() -> None:
-    collector = IdCollector()
-    collector.extend([9_999_999_999_999_999_999, 1, 9_999_999_999_999_999_999])
+    collector, largest = IdCollector(), 9_999_999_999_999_999_999  # 19 nines
+    collector.extend_array(np.array([largest, 1, largest], dtype=np.uint64))
     collector.extend_array(np.array([2**64 - 1, 1], dtype=np.uint64))
-    assert collector.sorted().tolist() == [1, 9_999_999_999_999_999_999, 2**64 - 1]
+    assert collector.sorted().tolist() == [1, largest, 2**64 - 1]
 
 
 def test_results_keep_the_first_reason_of_an_id_given_twice() -> None:

@@ -247,3 +247,21 @@ def test_scrub_geo_of_a_post_without_geo_leaves_its_line_untouched_but_logs_it(t
     assert removals == [
         {"id": "1033", "kind": "post", "action": "scrub_geo", "reason": "scrub_geo", "via": "self"}
     ]
+
+
+def test_removed_last_line_without_newline_leaves_the_line_before_it_whole(tmp_path: Path) -> None:
+    kept = line(post("1085", "2085"))
+    source = write(tmp_path / "f.jsonl", [kept, b'{"id": "1090", "author_id": "2085"}'])  # 1090: deleted
+    body, _ = apply(source)
+    assert body == kept
+
+
+def test_multi_member_and_highly_compressed_gzip_read_whole(tmp_path: Path) -> None:
+    # given a gzip file of two members, the first 20 MB of repeated lines (compressed ~1000-fold)
+    repeated = line(post("1085", "2085")) * 300_000
+    source = tmp_path / "big.jsonl.gz"
+    source.write_bytes(gzip.compress(repeated) + gzip.compress(line(post("1090", "2085"))))
+    # when it is applied, then every line is read, the removed one named
+    body, removals = apply(source)
+    assert body == repeated
+    assert [r["id"] for r in removals] == ["1090"]

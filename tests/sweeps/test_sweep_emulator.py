@@ -110,6 +110,7 @@ def test_restart_begins_a_new_sweep(run: Run, tmp_path: Path, emu: Emulator) -> 
         ("uploaded", "tweets"),
         ("downloading", "users"),
         ("downloaded", "tweets"),
+        ("writing the compliant copy", None),
     ],
 )
 def test_interrupted_sweep_resumes_to_the_same_output_without_a_second_job(
@@ -265,3 +266,52 @@ def test_state_of_an_unfinished_sweep_of_other_datasets_is_refused(run: Run, dat
         run(progress=stop_at("created", "users"))
     with pytest.raises(SweepError, match="unfinished sweep of other datasets"):
         run(datasets=datasets[:1])
+
+
+def test_dataset_changed_while_the_jobs_ran_is_refused_and_its_copy_not_written(
+    run: Run, datasets: list[Path], tmp_path: Path
+) -> None:
+    def change_it(event: Any) -> None:
+        if event.message == "downloaded" and event.type == "users":
+            datasets[1].write_bytes(datasets[1].read_bytes().replace(b"post 1085", b"post 1O85"))
+
+    with pytest.raises(DatasetChangedError, match=r"flat\.jsonl changed"):
+        run(progress=change_it)
+    assert not (tmp_path / "out" / "flat.jsonl").exists()
+    assert not list((tmp_path / "out").glob("*.part")) and not list((tmp_path / "out").glob(".*.part"))
+
+
+def test_create_that_may_have_reached_x_is_looked_for_before_it_is_sent_again(
+    run: Run, client: xc.ComplianceClient, emu: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a create X acted on whose answer was lost, reported as a transient error
+    real = client.create_job
+    lost = []
+
+    def made_but_lost(*args: Any, **kwargs: Any) -> xc.ComplianceJob:
+        job = real(*args, **kwargs)
+        if not lost:
+            lost.append(job.id)
+            raise xc.APIConnectionError("the job may exist")
+        return job
+
+    monkeypatch.setattr(client, "create_job", made_but_lost)
+    monkeypatch.setattr(runner, "TRANSIENT_FIRST", 0.01)
+    # when the sweep tries again, then it adopts that job (a second create would wait on a 409)
+    report = run(timeout=10)
+    assert lost[0] in {j.id for j in report.jobs}
+    assert emu.job_count() == 2
+
+
+def test_progress_tells_phases_parts_jobs_statuses_and_bytes(run: Run) -> None:
+    events: list[Any] = []
+    run(progress=events.append, ids_per_job=5)
+    assert events[0].phase == "gather" and events[-1].phase == "done"
+    assert {"gather", "jobs", "apply", "done"} <= {e.phase for e in events}
+    uploads = [e for e in events if e.message == "uploading IDs"]
+    downloads = [e for e in events if e.message == "downloading results"]
+    assert uploads and all(
+        e.bytes_up > 0 and e.job_id and e.parts == (3 if e.type == "tweets" else 2) for e in uploads
+    )
+    assert downloads and max(e.bytes_down for e in downloads) == max(e.total or 0 for e in downloads)
+    assert {e.status for e in events if e.phase == "jobs"} >= {"created", "complete"}

@@ -18,7 +18,7 @@ import pytest
 import x_compliance as xc
 from tests.client.scripted import JOB, TOKEN, Driver, job_response, json_response, rate_headers
 from x_compliance import _constants
-from x_compliance._transfer import read_ahead
+from x_compliance._files import read_ahead
 
 Api = Callable[..., Driver]
 FUTURE = "2099-01-01T00:00:00.000Z"
@@ -259,9 +259,9 @@ def test_upload_by_id_fetches_the_job_first(api: Api) -> None:
 
 
 def test_resumable_upload_resumes_where_storage_says(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
-    from x_compliance import _constants, _transfer
+    from x_compliance import _constants, _upload
 
-    monkeypatch.setattr(_transfer, "_GCS_CHUNK_UNIT", 2)  # small chunks, to see every step
+    monkeypatch.setattr(_upload, "_GCS_CHUNK_UNIT", 2)  # small chunks, to see every step
     monkeypatch.setattr(_constants, "RESUMABLE_CHUNK", 4)
     job = xc.ComplianceJob.from_dict({**JOB, "upload_expires_at": FUTURE, "resumable": True})
     session = "https://storage.googleapis.com/up/1?upload_id=abc"
@@ -340,11 +340,13 @@ def test_expired_download_url_refused_up_front(api: Api) -> None:
 
 
 def test_job_not_complete_is_refused(api: Api) -> None:
-    job = xc.ComplianceJob.from_dict({**JOB, "status": "in_progress", "download_expires_at": FUTURE})
-    x = api()
+    fields = {**JOB, "status": "in_progress", "download_expires_at": FUTURE}
+    x = api(job_response(**fields))  # the job passed in may be stale: it is fetched once, still running
 
     with pytest.raises(xc.DownloadError, match="in_progress, not complete"):
-        collect(x, job)
+        collect(x, xc.ComplianceJob.from_dict(fields))
+
+    assert [r.method for r in x.script.requests] == ["GET"]
 
 
 @pytest.mark.parametrize("sync_every", [1 << 25, 100])  # the default; a background sync per chunk
@@ -460,9 +462,9 @@ def test_wait_with_deadline_before_reset_does_not_poll(api: Api) -> None:
 def test_resumable_chunk_that_storage_does_not_keep_is_a_stall(
     api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from x_compliance import _constants, _transfer
+    from x_compliance import _constants, _upload
 
-    monkeypatch.setattr(_transfer, "_GCS_CHUNK_UNIT", 2)
+    monkeypatch.setattr(_upload, "_GCS_CHUNK_UNIT", 2)
     monkeypatch.setattr(_constants, "RESUMABLE_CHUNK", 4)
     job = xc.ComplianceJob.from_dict({**JOB, "upload_expires_at": FUTURE, "resumable": True})
     nothing_kept = httpx.Response(308)  # no Range: storage holds nothing, chunk after chunk
@@ -479,7 +481,7 @@ def test_resumable_chunk_that_storage_does_not_keep_is_a_stall(
 
 
 def test_resumable_chunk_size_must_suit_cloud_storage() -> None:
-    from x_compliance._transfer import PreparedUpload, ResumableUpload
+    from x_compliance._upload import PreparedUpload, ResumableUpload
 
     with pytest.raises(ValueError, match="multiple of 262144"):
         ResumableUpload(
@@ -489,13 +491,13 @@ def test_resumable_chunk_size_must_suit_cloud_storage() -> None:
 
 @pytest.mark.parametrize("status", ["in_progress", "complete", "failed"])
 def test_upload_to_a_job_that_took_its_upload_is_refused(api: Api, status: str) -> None:
-    job = xc.ComplianceJob.from_dict({**JOB, "upload_expires_at": FUTURE, "status": status})
-    x = api()
+    fields = {**JOB, "upload_expires_at": FUTURE, "status": status}
+    x = api(job_response(**fields))  # the job passed in may be stale: it is fetched once, and took it
 
     with pytest.raises(xc.UploadError, match=f"is {status}: it already took its upload"):
-        x.upload_ids(job, ["1"])
+        x.upload_ids(xc.ComplianceJob.from_dict(fields), ["1"])
 
-    assert x.script.requests == []
+    assert [r.url.host for r in x.script.requests] == ["api.x.com"]  # nothing sent to storage
 
 
 def test_results_file_gets_the_usual_permissions(api: Api, tmp_path: Path) -> None:

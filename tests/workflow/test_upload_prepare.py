@@ -5,14 +5,15 @@ from __future__ import annotations
 import io
 import random
 import re
-import sys
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from x_compliance import _constants, _transfer
-from x_compliance._transfer import _clean_lines, _digit_span, prepare_upload
+import x_compliance as xc
+from x_compliance import _constants
+from x_compliance._upload import _clean_lines, prepare_upload
 
 
 def test_clean_file_is_sent_as_it_is(tmp_path: Path) -> None:
@@ -133,21 +134,11 @@ def test_file_as_long_as_its_clean_copy_is_still_cleaned(tmp_path: Path) -> None
         assert prepared.path.read_bytes() == b"1\n2\n"
 
 
-@pytest.fixture(params=["strspn", "translate"])
-def digit_check(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Blocks of one width are checked by C's strspn, or by bytes.translate where it is missing."""
-    if request.param == "translate":
-        monkeypatch.setattr(_transfer, "_digit_span", lambda: None)
-    elif _digit_span() is None:  # test_strspn_is_found_... fails for this where strspn is expected
-        pytest.skip("no C strspn on this platform: the translate case is what runs here")
-    return str(request.param)
-
-
-def test_clean_block_check_agrees_with_the_line_rule(digit_check: str) -> None:
-    # _clean_lines takes shortcuts (a strided slice, strspn or translate, substring searches on the
+def test_clean_block_check_agrees_with_the_line_rule() -> None:
+    # _clean_lines takes shortcuts (a strided slice and translate, substring searches on the
     # block's shape); it must say "clean" exactly when every line is 1-19 digits, for one width and
-    # for mixed widths. Some pieces keep a line's length while breaking it: a NUL byte (where strspn
-    # stops), or a newline inside it (two good lines where the stride expects one).
+    # for mixed widths. Some pieces keep a line's length while breaking it: a NUL byte, or a
+    # newline inside it (two good lines where the stride expects one).
     rule = re.compile(rb"(?:[0-9]{1,19}\n)*")
     pieces = [b"7", b"42", b"1" * 18, b"9" * 19, b"1" * 20, b"", b" 5", b"5\r", b"12a", b"\xff"]
     pieces += [b"\x00", b"1\x002", b"1\n2", b"1" * 9 + b"\n" + b"2" * 9, b"\n" + b"3" * 18, b"4" * 18 + b"\n"]
@@ -165,34 +156,6 @@ def test_clean_block_check_agrees_with_the_line_rule(digit_check: str) -> None:
         assert _clean_lines(block) == expected, block
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="ctypes.CDLL(None) opens no C library on Windows")
-def test_strspn_is_found_and_stops_at_the_first_non_digit() -> None:
-    digit_span = _digit_span()
-    assert digit_span is not None  # else uploads here fall back to the slower bytes.translate
-
-    assert digit_span(bytearray(b"0123456789")) == 10
-    assert digit_span(bytearray(b"123\x00456")) == 3
-    assert digit_span(bytearray(b"12/34:")) == 2  # "/" and ":" are the bytes either side of the digits
-    assert digit_span(bytearray(b"9" * 1_000_000 + b"\n")) == 1_000_000
-
-
-@pytest.mark.parametrize("missing", ["ctypes", "CPython"])
-def test_without_ctypes_or_cpython_the_translate_check_is_used(
-    missing: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    _digit_span.cache_clear()
-    if missing == "ctypes":
-        monkeypatch.setitem(sys.modules, "ctypes", None)  # import ctypes raises ImportError
-    else:  # strspn relies on CPython's NUL after a bytearray's last byte
-        monkeypatch.setattr(sys, "implementation", SimpleNamespace(name="pypy"))
-    try:
-        assert _digit_span() is None
-        assert _clean_lines(b"123\n456\n") == 2
-        assert _clean_lines(b"123\n4a6\n") is None
-    finally:
-        _digit_span.cache_clear()
-
-
 def test_untidy_file_of_the_clean_size_is_still_cleaned(tmp_path: Path) -> None:
     # A blank line and a missing final newline cancel out in size: sending the file as it is
     # would pass storage a blank line and an unterminated one.
@@ -202,3 +165,50 @@ def test_untidy_file_of_the_clean_size_is_still_cleaned(tmp_path: Path) -> None:
     with prepare_upload(path) as prepared:
         assert prepared.temporary
         assert prepared.path.read_bytes() == b"1\n2\n3\n"
+
+
+def reference_check(content: bytes) -> str | None:
+    """The line rule, one line at a time: the error a file gets, or None."""
+    for number, line in enumerate(content.removeprefix(b"\xef\xbb\xbf").split(b"\n"), start=1):
+        stripped = line.strip()
+        if stripped and not re.fullmatch(rb"[0-9]{1,19}", stripped):
+            return f"line {number} is not an ID of 1-19 digits: {stripped[:40].decode(errors='replace')!r}"
+    return None
+
+
+LINE = st.one_of(
+    st.integers(0, 10**19 - 1).map(lambda n: str(n).encode()),
+    st.sampled_from([b"", b" ", b"\r", b"12\r", b" 7 ", b"\t", b"1" * 20, b"1 2", b"x", b"\xff", b"-1"]),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=st.lists(LINE, max_size=40), bom=st.booleans(), newline_at_end=st.booleans())
+def test_check_ids_agrees_with_the_line_rule_across_blocks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lines: list[bytes], bom: bool, newline_at_end: bool
+) -> None:
+    # given: blocks far smaller than a line list, so that lines straddle them
+    monkeypatch.setattr(_constants, "TRANSFER_BLOCK", 64)
+    content = (b"\xef\xbb\xbf" if bom else b"") + b"\n".join(lines) + (b"\n" if newline_at_end else b"")
+    path = tmp_path / "ids.txt"
+    path.write_bytes(content)
+
+    # when
+    try:
+        count, error = xc.check_ids(path), None
+    except ValueError as raised:
+        count, error = None, str(raised)
+
+    # then
+    assert error == reference_check(content)
+    if error is None:
+        assert count == sum(1 for line in content.removeprefix(b"\xef\xbb\xbf").split(b"\n") if line.strip())
+
+
+def test_a_line_longer_than_a_block_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_constants, "TRANSFER_BLOCK", 64)
+    path = tmp_path / "ids.txt"
+    path.write_bytes(b"1\n" + b" " * 200 + b"2" * 300)
+
+    with pytest.raises(ValueError, match=r"^line 2 is not an ID of 1-19 digits: .  .*over 256 bytes"):
+        xc.check_ids(path)

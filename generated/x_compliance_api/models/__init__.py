@@ -1,7 +1,6 @@
 """Contains all the data models used in inputs/outputs"""
 
 from .compliance_job import ComplianceJob
-from .compliance_job_field import ComplianceJobField
 from .compliance_job_list_response import ComplianceJobListResponse
 from .compliance_job_response import ComplianceJobResponse
 from .compliance_result import ComplianceResult
@@ -19,7 +18,6 @@ from .result_reason import ResultReason
 
 __all__ = (
     "ComplianceJob",
-    "ComplianceJobField",
     "ComplianceJobListResponse",
     "ComplianceJobResponse",
     "ComplianceResult",

@@ -178,13 +178,22 @@ class ComplianceJob:
 
         created_at = datetime.datetime.fromisoformat(d["created_at"])
 
+        if created_at.tzinfo is None:
+            created_at = created_at.replace(tzinfo=datetime.UTC)
+
         upload_url = d["upload_url"]
 
         upload_expires_at = datetime.datetime.fromisoformat(d["upload_expires_at"])
 
+        if upload_expires_at.tzinfo is None:
+            upload_expires_at = upload_expires_at.replace(tzinfo=datetime.UTC)
+
         download_url = d["download_url"]
 
         download_expires_at = datetime.datetime.fromisoformat(d["download_expires_at"])
+
+        if download_expires_at.tzinfo is None:
+            download_expires_at = download_expires_at.replace(tzinfo=datetime.UTC)
 
         name = d.get("name", UNSET)
 
@@ -217,10 +226,20 @@ class ComplianceJob:
         return compliance_job
 
     def __repr__(self) -> str:
+        # x-compliance: absent fields (UNSET) are left out, as are additional properties when there
+        # are none: the repr shows what the answer held.
         shown = ", ".join(
-            f"{f.name}={getattr(self, f.name)!r}" for f in _attrs_fields(type(self))
+            f"{f.name}={value!r}"
+            for f in _attrs_fields(type(self))
+            if not isinstance(value := getattr(self, f.name), Unset)
+            and (value or f.name != "additional_properties")
         )
         return _SIGNED_URL_SECRET.sub(r"\1***", f"{type(self).__name__}({shown})")
+
+    @property
+    def type(self) -> JobType:
+        """``type_``, read by X's name for it: ``type``."""
+        return self.type_
 
     @property
     def additional_keys(self) -> list[str]:

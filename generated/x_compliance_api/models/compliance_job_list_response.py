@@ -29,7 +29,8 @@ _FIELDS: frozenset[str] = frozenset(
 
 @_attrs_define
 class ComplianceJobListResponse:
-    """A list of jobs, newest first. `data` is absent when there are none. `meta` is absent from
+    """A list of jobs (recorded newest first, but see `getComplianceJobs`). `data` is absent when
+    there are none. `meta` is absent from
     some real responses (tweepy 2021-10-07, LinqToTwitter, X's reference example) and present
     in others (tweepy 2022-05-07): do not depend on it; count `data` instead.
 
@@ -117,8 +118,13 @@ class ComplianceJobListResponse:
         return compliance_job_list_response
 
     def __repr__(self) -> str:
+        # x-compliance: absent fields (UNSET) are left out, as are additional properties when there
+        # are none: the repr shows what the answer held.
         shown = ", ".join(
-            f"{f.name}={getattr(self, f.name)!r}" for f in _attrs_fields(type(self))
+            f"{f.name}={value!r}"
+            for f in _attrs_fields(type(self))
+            if not isinstance(value := getattr(self, f.name), Unset)
+            and (value or f.name != "additional_properties")
         )
         return _SIGNED_URL_SECRET.sub(r"\1***", f"{type(self).__name__}({shown})")
 

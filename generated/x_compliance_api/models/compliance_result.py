@@ -35,9 +35,8 @@ _FIELDS: frozenset[str] = frozenset(
 @_attrs_define
 class ComplianceResult:
     """One line of the results file at `download_url`: JSON lines, one object per line, UTF-8
-    (recorded: X's quickstart example and the README of X's compliant-client). No operation
-    returns it; it is here so that generators emit a model for it and validators can check each
-    line. An ID appears when it has a compliance event and is absent otherwise. `redacted_at`
+    (recorded: X's quickstart example and the README of X's compliant-client), the answer of
+    `downloadComplianceResults`. An ID appears when it has a compliance event and is absent otherwise. `redacted_at`
     is absent on some lines (the README's protected user).
     Unknown fields may appear.
 
@@ -115,12 +114,18 @@ class ComplianceResult:
 
         created_at = datetime.datetime.fromisoformat(d["created_at"])
 
+        if created_at.tzinfo is None:
+            created_at = created_at.replace(tzinfo=datetime.UTC)
+
         _redacted_at = d.get("redacted_at", UNSET)
         redacted_at: datetime.datetime | Unset
         if isinstance(_redacted_at, Unset):
             redacted_at = UNSET
         else:
             redacted_at = datetime.datetime.fromisoformat(_redacted_at)
+
+        if not isinstance(redacted_at, Unset) and redacted_at.tzinfo is None:
+            redacted_at = redacted_at.replace(tzinfo=datetime.UTC)
 
         compliance_result = cls(
             id,
@@ -139,8 +144,13 @@ class ComplianceResult:
         return compliance_result
 
     def __repr__(self) -> str:
+        # x-compliance: absent fields (UNSET) are left out, as are additional properties when there
+        # are none: the repr shows what the answer held.
         shown = ", ".join(
-            f"{f.name}={getattr(self, f.name)!r}" for f in _attrs_fields(type(self))
+            f"{f.name}={value!r}"
+            for f in _attrs_fields(type(self))
+            if not isinstance(value := getattr(self, f.name), Unset)
+            and (value or f.name != "additional_properties")
         )
         return _SIGNED_URL_SECRET.sub(r"\1***", f"{type(self).__name__}({shown})")
 

@@ -38,8 +38,11 @@ class CreateComplianceJobRequest:
      """
     name: str | Unset = UNSET
     """ A name to recognise the job by later, up to 64 characters. """
-    resumable: bool | Unset = False
-    """ Ask for an `upload_url` that speaks Cloud Storage's resumable protocol. """
+    resumable: bool | Unset = UNSET
+    """ Ask for an `upload_url` that speaks Cloud Storage's resumable protocol; absent means
+    `false`. Declared without a `default`, which openapi-typescript would turn into a
+    required request field.
+     """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -90,10 +93,20 @@ class CreateComplianceJobRequest:
         return create_compliance_job_request
 
     def __repr__(self) -> str:
+        # x-compliance: absent fields (UNSET) are left out, as are additional properties when there
+        # are none: the repr shows what the answer held.
         shown = ", ".join(
-            f"{f.name}={getattr(self, f.name)!r}" for f in _attrs_fields(type(self))
+            f"{f.name}={value!r}"
+            for f in _attrs_fields(type(self))
+            if not isinstance(value := getattr(self, f.name), Unset)
+            and (value or f.name != "additional_properties")
         )
         return _SIGNED_URL_SECRET.sub(r"\1***", f"{type(self).__name__}({shown})")
+
+    @property
+    def type(self) -> JobType:
+        """``type_``, read by X's name for it: ``type``."""
+        return self.type_
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,7 +3,10 @@ from enum import StrEnum
 
 class JobStatusFilter(StrEnum):
     """The statuses X accepts as a filter when listing jobs; `expired` is not one (X's OpenAPI, every
-    version). A closed enum: it is only sent, never received.
+    version). A closed enum: it is only sent, never received. Its values are also `JobStatus`
+    values: openapi-generator's Go client defines `CREATED` and the rest for both and does not
+    compile unless given `enumClassPrefix=true` (`x-enum-varnames` would rename the members
+    in openapi-python-client too, so the contract leaves the names alone).
 
     Open: a value the API sends that is not listed here is kept as its raw string (see
     ``_missing_``), so ``JobStatusFilter("new_value") == "new_value"`` and ``.value`` gives it back.

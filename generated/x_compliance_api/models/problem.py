@@ -64,8 +64,8 @@ class Problem:
     """ On `resource-not-found`, the id that was not found. """
     parameter: str | Unset = UNSET
     """ On `resource-not-found`, the parameter that named it. """
-    value: Any | Unset = UNSET
-    """ On `resource-not-found`, the value that was not found (usually a string). """
+    value: str | Unset = UNSET
+    """ On `resource-not-found`, the value that was not found (a string in every recording). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -154,10 +154,20 @@ class Problem:
         return problem
 
     def __repr__(self) -> str:
+        # x-compliance: absent fields (UNSET) are left out, as are additional properties when there
+        # are none: the repr shows what the answer held.
         shown = ", ".join(
-            f"{f.name}={getattr(self, f.name)!r}" for f in _attrs_fields(type(self))
+            f"{f.name}={value!r}"
+            for f in _attrs_fields(type(self))
+            if not isinstance(value := getattr(self, f.name), Unset)
+            and (value or f.name != "additional_properties")
         )
         return _SIGNED_URL_SECRET.sub(r"\1***", f"{type(self).__name__}({shown})")
+
+    @property
+    def type(self) -> str:
+        """``type_``, read by X's name for it: ``type``."""
+        return self.type_
 
     @property
     def additional_keys(self) -> list[str]:

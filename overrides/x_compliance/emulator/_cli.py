@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import logging
 import signal
 import sys
 import time
@@ -29,17 +30,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=0.0,
         help="how long a job stays in_progress after its upload",
     )
+    parser.add_argument(
+        "--verbose",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="log each request (method, path, status) to stderr; default: when stderr is a terminal",
+    )
     args = parser.parse_args(argv)
-    return serve(args.host, args.port, args.token, args.processing_seconds)
+    return serve(args.host, args.port, args.token, args.processing_seconds, args.verbose)
 
 
-def serve(host: str, port: int, token: str, processing_seconds: float) -> int:
-    """Serve an emulator with these settings until Ctrl-C (or SIGTERM); return the exit status."""
+def serve(host: str, port: int, token: str, processing_seconds: float, verbose: bool | None = None) -> int:
+    """Serve an emulator with these settings until Ctrl-C (or SIGTERM); return the exit status.
+
+    ``verbose`` logs one line per request to stderr (method, path without its query, status);
+    None: when stderr is a terminal.
+    """
     try:
         emulator = Emulator(token, processing_seconds=processing_seconds, port=port, host=host)
     except (OSError, ValueError) as problem:
-        print(f"x-compliance emulator: cannot start: {problem}", file=sys.stderr)
+        print(f"error: cannot start the emulator: {problem}", file=sys.stderr)
         return 1
+    if verbose if verbose is not None else sys.stderr.isatty():
+        _log_requests()
     with emulator:
         _stop_on_sigterm()  # before the address is printed: whoever reads it may signal at once
         try:
@@ -55,6 +68,15 @@ def serve(host: str, port: int, token: str, processing_seconds: float) -> int:
         except KeyboardInterrupt:
             pass
     return 0
+
+
+def _log_requests() -> None:
+    """Send the server's one line per request (INFO) to stderr, with the time."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
+    server_log = logging.getLogger("x_compliance.emulator")
+    server_log.addHandler(handler)
+    server_log.setLevel(logging.INFO)
 
 
 def _stop_on_sigterm() -> None:

@@ -89,6 +89,11 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "x-compliance-emulator"
     sys_version = ""
 
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        # The Date header, on the clock of the rate-limit resets and expiries (tests move it), as
+        # X's Date and resets are on one clock: clients judge a reset's distance from that Date.
+        return super().date_time_string(self.server.clock.now() if timestamp is None else timestamp)
+
     def __getattr__(self, name: str) -> Callable[[], None]:
         # http.server looks up do_<METHOD>; every method, known or not, goes to one dispatcher,
         # so an undocumented one gets 405 rather than http.server's 501 page.
@@ -218,8 +223,9 @@ class _Handler(BaseHTTPRequestHandler):
             pass
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        # Never the query string: it holds the signatures of storage URLs.
-        logger.debug("%s %s -> %s", self.command, urlsplit(self.path).path, code)
+        # One line per answer, at INFO: what ``--verbose`` shows. Never the query string: it holds
+        # the signatures of storage URLs.
+        logger.info("%s %s %s", self.command, urlsplit(self.path).path, code)
 
     def log_message(self, format: str, *args: Any) -> None:
         logger.debug(format, *args)

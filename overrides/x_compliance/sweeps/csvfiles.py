@@ -175,9 +175,9 @@ class CsvPosts:
         _, columns, batches = self._read(dataset, tally)
         for batch in batches:
             ids = self._ids(dataset, columns, batch, tally)
-            posts.extend(ids.posts)
-            users.extend(ids.authors)
-            users.extend(ids.embedded)
+            posts.extend_array(np.array(ids.posts, dtype=np.uint64))
+            users.extend_array(np.array(ids.authors, dtype=np.uint64))
+            users.extend_array(np.array(ids.embedded, dtype=np.uint64))
         return tally
 
     def apply(self, dataset: Dataset, out: BinaryIO, lookups: Lookups, log: RemovalLog) -> Tally:

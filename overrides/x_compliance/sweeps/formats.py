@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import hashlib
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -68,13 +69,18 @@ class Format(Protocol):
         ...
 
 
-@frozen
+@define
 class Dataset:
-    """One input file: where it is, whether it is gzip, and its format."""
+    """One input file: where it is, whether it is gzip, and its format.
+
+    ``sha256`` is the file's hash as the last complete pass over it read it (None before one):
+    a sweep records it while gathering and checks it while applying, at no extra read.
+    """
 
     path: Path
     compressed: bool
     format: Format
+    sha256: str | None = None
 
     def chunks(self) -> Iterator[tuple[int, bytes]]:
         """(number of its first line, counted from 1; a run of whole lines, about a megabyte), in
@@ -107,19 +113,28 @@ class Dataset:
                 yield first + len(lines), last
 
     def _blocks(self) -> Iterator[bytes]:
+        digest = hashlib.sha256()
         with self.path.open("rb") as raw:
             if not self.compressed:
-                yield from iter(lambda: raw.read(READ_BUFFER), b"")
+                while block := raw.read(READ_BUFFER):
+                    digest.update(block)
+                    yield block
+                self.sha256 = digest.hexdigest()
                 return
             # zlib by hand, not GzipFile: its read-ahead would hide which line the damage cut.
             unzip = zlib.decompressobj(GZIP_WBITS)
-            while chunk := raw.read(READ_BUFFER):
-                yield unzip.decompress(chunk)
-                while unzip.eof and unzip.unused_data:  # the next member of a multi-member file
-                    rest, unzip = unzip.unused_data, zlib.decompressobj(GZIP_WBITS)
-                    yield unzip.decompress(rest)
+            while compressed := raw.read(READ_BUFFER):
+                digest.update(compressed)
+                while compressed:
+                    # At most READ_BUFFER bytes out at a time: memory stays flat however well it
+                    # compressed (the lines of a chunk are all parsed at once).
+                    yield unzip.decompress(compressed, READ_BUFFER)
+                    compressed = unzip.unconsumed_tail
+                    if unzip.eof and unzip.unused_data:  # the next member of a multi-member file
+                        compressed, unzip = unzip.unused_data, zlib.decompressobj(GZIP_WBITS)
             if not unzip.eof:
                 raise EOFError("the file ends before its compressed stream does")
+            self.sha256 = digest.hexdigest()
 
 
 def detect(path: Path) -> Dataset:

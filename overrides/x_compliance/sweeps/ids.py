@@ -30,24 +30,18 @@ WRITE_EVERY: Final = 1_000_000
 
 
 class IdCollector:
-    """Distinct IDs, added one at a time (``add``), by iterables (``extend``) or by arrays
-    (``extend_array``), and read back sorted (``sorted``).
+    """Distinct IDs, added as they are read (``extend_array``) and read back sorted (``sorted``).
 
-    Memory: 8 bytes per distinct ID in the sorted array; at most about 21 while a fold merges new
-    IDs into it (the old array, the new one, a mask, the buffer and its positions).
+    Added IDs wait in a buffer; a full buffer is folded into one sorted array of distinct IDs, each
+    new ID put in its place. The buffer is full at ``FOLD_EVERY`` IDs or an eighth of the array, so
+    that folds stay few (each is a pass over the array) while the memory stays 8 bytes per distinct
+    ID, and at most about 21 during a fold (the old array, the new one, a mask, the buffer and the
+    new IDs' places): the sweep's bound is 24 (see the README's "Sweeps at scale").
     """
 
     def __init__(self) -> None:
         self._sorted: IdArray = np.empty(0, dtype=np.uint64)
         self._pending = array("Q")
-
-    def add(self, id_: int) -> None:
-        self._pending.append(id_)
-        self._maybe_fold()
-
-    def extend(self, ids: Iterable[int]) -> None:
-        self._pending.extend(ids)
-        self._maybe_fold()
 
     def extend_array(self, ids: IdArray) -> None:
         self._pending.frombytes(np.ascontiguousarray(ids, dtype=np.uint64).tobytes())

@@ -87,7 +87,7 @@ def _as_ids(ids: list[str]) -> IdArray | None:
 
 
 class _Chunk:
-    """The records of one chunk of lines and their IDs, with where each record's IDs end."""
+    """The records of one chunk of lines, their IDs, and the record each ID belongs to."""
 
     def __init__(self, first: int, data: bytes) -> None:
         self.first = first
@@ -225,23 +225,21 @@ class _Shape:
         return tally
 
     def _rewrite_chunk(self, chunk: _Chunk, touched: npt.NDArray[np.bool_], rewrite: _Rewrite) -> bytes:
-        pieces: list[bytes] = []
-        last = len(chunk.lines) - 1
-        touched_lines = set(np.flatnonzero(touched).tolist())
-        for n, line in enumerate(chunk.lines):
-            if n in touched_lines:
-                record = chunk.records[n]
-                assert record is not None
-                rewrite.changed = False
-                changed = self.rewrite(record, rewrite)
-                if rewrite.changed:
-                    if changed is None:
-                        continue
-                    line = orjson.dumps(changed) + (b"\r" if line.endswith(b"\r") else b"")
-            pieces.append(line)
-            if n < last or chunk.newline:
-                pieces.append(b"\n")
-        return b"".join(pieces)
+        lines: list[bytes | None] = list(chunk.lines)
+        for n in np.flatnonzero(touched).tolist():
+            record = chunk.records[n]
+            assert record is not None
+            rewrite.changed = False
+            changed = self.rewrite(record, rewrite)
+            if rewrite.changed:
+                line = chunk.lines[n]
+                lines[n] = None if changed is None else orjson.dumps(changed) + (b"\r" * line.endswith(b"\r"))
+        kept = [line for line in lines if line is not None]
+        if not kept:
+            return b""
+        # A last line without a newline that was dropped leaves the line before it with its own.
+        ends_with_newline = chunk.newline or lines[-1] is None
+        return b"\n".join(kept) + (b"\n" if ends_with_newline else b"")
 
 
 class _Rewrite:
@@ -282,7 +280,18 @@ class _Rewrite:
         return False
 
     def posts(self, posts: list[JSONObject]) -> list[JSONObject]:
-        return [post for post in posts if self.keeps_post(post)]
+        # Most posts have no event: they are kept without a call (a page's authors are author_ids).
+        post_hits, user_hits = self.post_hits, self.user_hits
+        return [
+            post
+            for post in posts
+            if (post["id"] not in post_hits and post.get("author_id") not in user_hits)
+            or self.keeps_post(post)
+        ]
+
+    def users(self, users: list[JSONObject]) -> list[JSONObject]:
+        hits = self.user_hits
+        return [user for user in users if user["id"] not in hits or self.keeps_user(user)]
 
 
 def _embedded_author_id(post: JSONObject) -> str | None:
@@ -336,7 +345,7 @@ class ResponsePages(_Shape):
             if "tweets" in includes:
                 includes["tweets"] = rewrite.posts(includes["tweets"])
             if "users" in includes:
-                includes["users"] = [user for user in includes["users"] if rewrite.keeps_user(user)]
+                includes["users"] = rewrite.users(includes["users"])
         return record
 
 

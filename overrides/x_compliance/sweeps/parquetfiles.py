@@ -26,6 +26,7 @@ from x_compliance.sweeps.decisions import Removal, RemovalLog, for_post, for_use
 from x_compliance.sweeps.errors import DatasetError
 from x_compliance.sweeps.formats import Dataset, Format, Lookups, Tally
 from x_compliance.sweeps.ids import IdArray, IdCollector, Verdicts
+from x_compliance.sweeps.output import sha256
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -115,6 +116,7 @@ class ParquetPosts:
             tally.lines += group.num_rows
             tally.posts += group.num_rows
             tally.users += int(ids.has_embedded.sum())
+        dataset.sha256 = sha256(dataset.path)  # read by pyarrow, not by ``Dataset``: hashed apart
         return tally
 
     def apply(self, dataset: Dataset, out: BinaryIO, lookups: Lookups, log: RemovalLog) -> Tally:
@@ -136,6 +138,7 @@ class ParquetPosts:
                 kept = _decide(group, ids, columns, lookups, log)
                 if kept.num_rows:  # one row group out per row group in (a wholly removed one is gone)
                     sink.write_table(kept, row_group_size=kept.num_rows)
+        dataset.sha256 = sha256(dataset.path)
         return tally
 
 

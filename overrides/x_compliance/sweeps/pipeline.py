@@ -22,7 +22,7 @@ from x_compliance.sweeps.formats import Lookups, detect
 from x_compliance.sweeps.ids import IdArray, IdCollector, Verdicts, write_ids
 from x_compliance.sweeps.output import remove_leftovers, replace_when_done, sha256, write_bytes
 from x_compliance.sweeps.parquetfiles import has_pyarrow, write_removals
-from x_compliance.sweeps.progress import ProgressCallback, SweepProgress
+from x_compliance.sweeps.progress import Phase, ProgressCallback, SweepProgress
 from x_compliance.sweeps.report import DatasetReport, JobReport, OutputFile, SweepReport
 from x_compliance.sweeps.runner import JOB_TYPES, JobRunner, part_file, results_file
 from x_compliance.sweeps.state import AttemptRow, DatasetRow, PartRow, Store, SweepRow
@@ -68,6 +68,8 @@ def sweep(
     if ids_per_job is not None and ids_per_job < 1:
         raise ValueError(f"ids_per_job is at least 1, not {ids_per_job}")
     paths = [_input(Path(path)) for path in datasets]
+    if not paths:
+        raise ValueError("no datasets to sweep")
     out = Path(output).resolve()
     _check_targets(paths, out)
     _check_writable(out)
@@ -102,9 +104,9 @@ class _Sweep:
         self.ids_per_job = ids_per_job
         self.progress = progress
 
-    def tell(self, phase: str, message: str, dataset: str | None = None) -> None:
+    def tell(self, phase: Phase, message: str, dataset: str | None = None) -> None:
         if self.progress is not None:
-            self.progress(SweepProgress(phase, message, dataset=dataset))  # type: ignore[arg-type]
+            self.progress(SweepProgress(phase, message, dataset=dataset))
 
     def run(self, name: str | None, timeout: float | None, restart: bool) -> SweepReport:
         current = None if restart else self.store.latest()
@@ -172,7 +174,10 @@ class _Sweep:
             self.tell("gather", "reading IDs", str(path))
             dataset = detect(path)
             tally = dataset.format.gather(dataset, posts, users)
-            rows.append(DatasetRow(position, str(path), sha256(path), tally.lines, tally.posts, tally.users))
+            assert dataset.sha256 is not None  # hashed as it was read
+            rows.append(
+                DatasetRow(position, str(path), dataset.sha256, tally.lines, tally.posts, tally.users)
+            )
         (folder / "parts").mkdir(parents=True, exist_ok=True)
         remove_leftovers(folder / "parts")
         parts = []
@@ -197,12 +202,15 @@ class _Sweep:
         remove_leftovers(self.out)
         log = RemovalLog()
         outputs = []
+        recorded = {row.path: row.sha256 for row in self.store.datasets(current.id)}
         for path in self.paths:
             self.tell("apply", "writing the compliant copy", str(path))
             dataset = detect(path)
             target = self.out / path.name
             with replace_when_done(target) as file:
                 dataset.format.apply(dataset, file, lookups, log)
+                if dataset.sha256 != recorded[str(path)]:  # changed while the jobs ran
+                    raise DatasetChangedError(path)
             outputs.append(OutputFile(str(target), sha256(target)))
         counts = RemovalCounts()
         with replace_when_done(self.out / REMOVALS) as file:

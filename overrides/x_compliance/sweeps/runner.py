@@ -206,9 +206,26 @@ class JobRunner:
         lane.polls = lane.conflicts = 0
         return 0.0
 
-    def _advance(self, lane: Lane, step: Step, **fields: str | int | None) -> None:
+    def _advance(
+        self,
+        lane: Lane,
+        step: Step,
+        *,
+        job_id: str | None = None,
+        status: str | None = None,
+        error: str | None = None,
+        result_lines: int | None = None,
+    ) -> None:
         assert lane.attempt is not None
-        lane.attempt = self._store.advance(self._sweep, lane.attempt, step, **fields)  # type: ignore[arg-type]
+        lane.attempt = self._store.advance(
+            self._sweep,
+            lane.attempt,
+            step,
+            job_id=job_id,
+            status=status,
+            error=error,
+            result_lines=result_lines,
+        )
         if step == "failed":
             lane.failures += 1
         self._tell(lane, step)
@@ -222,10 +239,13 @@ class JobRunner:
                 return 0.0
         try:
             job = self._client.create_job(lane.type, name=row.name)
-        except xc.ConflictError:
+        except xc.ConflictError:  # certainly no job made: the name needs no looking for
             lane.conflicts += 1
             self._tell(lane, "waiting: another job of this type is running (409)")
             return float(min(CONFLICT_FIRST * 2 ** (lane.conflicts - 1), CONFLICT_MAX))
+        except xc.ComplianceError:  # the job may exist ("may have reached X"): look before trying again
+            lane.checked_names.discard(row.name)
+            raise
         self._advance(lane, "created", job_id=job.id, status=str(job.status))
         return 0.0
 
@@ -326,7 +346,10 @@ class JobRunner:
 
         def moved(done: int, total: int | None) -> None:
             self._tell(
-                lane, "uploading" if up else "downloading", moved=(done, 0) if up else (0, done), total=total
+                lane,
+                "uploading IDs" if up else "downloading results",
+                moved=(done, 0) if up else (0, done),
+                total=total,
             )
 
         return moved

@@ -5,7 +5,6 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.compliance_job_field import ComplianceJobField
 from ...models.compliance_job_list_response import ComplianceJobListResponse
 from ...models.invalid_request_problem import InvalidRequestProblem
 from ...models.job_status_filter import JobStatusFilter
@@ -18,7 +17,6 @@ def _get_kwargs(
     *,
     type_: JobType,
     status: JobStatusFilter | Unset = UNSET,
-    compliance_job_fields: list[ComplianceJobField] | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -31,15 +29,6 @@ def _get_kwargs(
         json_status = status.value
 
     params["status"] = json_status
-
-    json_compliance_job_fields: list[str] | Unset = UNSET
-    if not isinstance(compliance_job_fields, Unset):
-        json_compliance_job_fields = []
-        for compliance_job_fields_item_data in compliance_job_fields:
-            compliance_job_fields_item = compliance_job_fields_item_data.value
-            json_compliance_job_fields.append(compliance_job_fields_item)
-
-    params["compliance_job.fields"] = json_compliance_job_fields
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -75,16 +64,6 @@ def _parse_response(
 
         return response_403
 
-    if response.status_code == 404:
-        response_404 = Problem.from_dict(response.json())
-
-        return response_404
-
-    if response.status_code == 409:
-        response_409 = Problem.from_dict(response.json())
-
-        return response_409
-
     if response.status_code == 429:
         response_429 = Problem.from_dict(response.json())
 
@@ -117,12 +96,13 @@ def sync_detailed(
     client: AuthenticatedClient,
     type_: JobType,
     status: JobStatusFilter | Unset = UNSET,
-    compliance_job_fields: list[ComplianceJobField] | Unset = UNSET,
 ) -> Response[ComplianceJobListResponse | InvalidRequestProblem | Problem]:
     """List compliance jobs
 
-     Lists the app's compliance jobs of one type, newest first (recorded: tweepy 2021-10-07 and
-    LinqToTwitter), optionally filtered by status. Use it to find a job whose id was lost, for
+     Lists the app's compliance jobs of one type, optionally filtered by status. Recorded lists
+    are newest first (tweepy 2021-10-07, LinqToTwitter), but X's reference example (below)
+    lists the older job first: sort by `created_at` if the order matters. Use it to find a job whose id
+    was lost, for
     example after a create whose answer never arrived. How long X keeps listing old jobs is not
     documented; recorded lists hold jobs up to six days old.
 
@@ -132,8 +112,10 @@ def sync_detailed(
             the values listed here, but accept and keep any value in a response.
         status (JobStatusFilter | Unset): The statuses X accepts as a filter when listing jobs;
             `expired` is not one (X's OpenAPI, every
-            version). A closed enum: it is only sent, never received.
-        compliance_job_fields (list[ComplianceJobField] | Unset):
+            version). A closed enum: it is only sent, never received. Its values are also `JobStatus`
+            values: openapi-generator's Go client defines `CREATED` and the rest for both and does not
+            compile unless given `enumClassPrefix=true` (`x-enum-varnames` would rename the members
+            in openapi-python-client too, so the contract leaves the names alone).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -146,7 +128,6 @@ def sync_detailed(
     kwargs = _get_kwargs(
         type_=type_,
         status=status,
-        compliance_job_fields=compliance_job_fields,
     )
 
     response = client.get_httpx_client().request(
@@ -161,12 +142,13 @@ def sync(
     client: AuthenticatedClient,
     type_: JobType,
     status: JobStatusFilter | Unset = UNSET,
-    compliance_job_fields: list[ComplianceJobField] | Unset = UNSET,
 ) -> ComplianceJobListResponse | InvalidRequestProblem | Problem | None:
     """List compliance jobs
 
-     Lists the app's compliance jobs of one type, newest first (recorded: tweepy 2021-10-07 and
-    LinqToTwitter), optionally filtered by status. Use it to find a job whose id was lost, for
+     Lists the app's compliance jobs of one type, optionally filtered by status. Recorded lists
+    are newest first (tweepy 2021-10-07, LinqToTwitter), but X's reference example (below)
+    lists the older job first: sort by `created_at` if the order matters. Use it to find a job whose id
+    was lost, for
     example after a create whose answer never arrived. How long X keeps listing old jobs is not
     documented; recorded lists hold jobs up to six days old.
 
@@ -176,8 +158,10 @@ def sync(
             the values listed here, but accept and keep any value in a response.
         status (JobStatusFilter | Unset): The statuses X accepts as a filter when listing jobs;
             `expired` is not one (X's OpenAPI, every
-            version). A closed enum: it is only sent, never received.
-        compliance_job_fields (list[ComplianceJobField] | Unset):
+            version). A closed enum: it is only sent, never received. Its values are also `JobStatus`
+            values: openapi-generator's Go client defines `CREATED` and the rest for both and does not
+            compile unless given `enumClassPrefix=true` (`x-enum-varnames` would rename the members
+            in openapi-python-client too, so the contract leaves the names alone).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -191,7 +175,6 @@ def sync(
         client=client,
         type_=type_,
         status=status,
-        compliance_job_fields=compliance_job_fields,
     ).parsed
 
 
@@ -200,12 +183,13 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     type_: JobType,
     status: JobStatusFilter | Unset = UNSET,
-    compliance_job_fields: list[ComplianceJobField] | Unset = UNSET,
 ) -> Response[ComplianceJobListResponse | InvalidRequestProblem | Problem]:
     """List compliance jobs
 
-     Lists the app's compliance jobs of one type, newest first (recorded: tweepy 2021-10-07 and
-    LinqToTwitter), optionally filtered by status. Use it to find a job whose id was lost, for
+     Lists the app's compliance jobs of one type, optionally filtered by status. Recorded lists
+    are newest first (tweepy 2021-10-07, LinqToTwitter), but X's reference example (below)
+    lists the older job first: sort by `created_at` if the order matters. Use it to find a job whose id
+    was lost, for
     example after a create whose answer never arrived. How long X keeps listing old jobs is not
     documented; recorded lists hold jobs up to six days old.
 
@@ -215,8 +199,10 @@ async def asyncio_detailed(
             the values listed here, but accept and keep any value in a response.
         status (JobStatusFilter | Unset): The statuses X accepts as a filter when listing jobs;
             `expired` is not one (X's OpenAPI, every
-            version). A closed enum: it is only sent, never received.
-        compliance_job_fields (list[ComplianceJobField] | Unset):
+            version). A closed enum: it is only sent, never received. Its values are also `JobStatus`
+            values: openapi-generator's Go client defines `CREATED` and the rest for both and does not
+            compile unless given `enumClassPrefix=true` (`x-enum-varnames` would rename the members
+            in openapi-python-client too, so the contract leaves the names alone).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -229,7 +215,6 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         type_=type_,
         status=status,
-        compliance_job_fields=compliance_job_fields,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -242,12 +227,13 @@ async def asyncio(
     client: AuthenticatedClient,
     type_: JobType,
     status: JobStatusFilter | Unset = UNSET,
-    compliance_job_fields: list[ComplianceJobField] | Unset = UNSET,
 ) -> ComplianceJobListResponse | InvalidRequestProblem | Problem | None:
     """List compliance jobs
 
-     Lists the app's compliance jobs of one type, newest first (recorded: tweepy 2021-10-07 and
-    LinqToTwitter), optionally filtered by status. Use it to find a job whose id was lost, for
+     Lists the app's compliance jobs of one type, optionally filtered by status. Recorded lists
+    are newest first (tweepy 2021-10-07, LinqToTwitter), but X's reference example (below)
+    lists the older job first: sort by `created_at` if the order matters. Use it to find a job whose id
+    was lost, for
     example after a create whose answer never arrived. How long X keeps listing old jobs is not
     documented; recorded lists hold jobs up to six days old.
 
@@ -257,8 +243,10 @@ async def asyncio(
             the values listed here, but accept and keep any value in a response.
         status (JobStatusFilter | Unset): The statuses X accepts as a filter when listing jobs;
             `expired` is not one (X's OpenAPI, every
-            version). A closed enum: it is only sent, never received.
-        compliance_job_fields (list[ComplianceJobField] | Unset):
+            version). A closed enum: it is only sent, never received. Its values are also `JobStatus`
+            values: openapi-generator's Go client defines `CREATED` and the rest for both and does not
+            compile unless given `enumClassPrefix=true` (`x-enum-varnames` would rename the members
+            in openapi-python-client too, so the contract leaves the names alone).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -273,6 +261,5 @@ async def asyncio(
             client=client,
             type_=type_,
             status=status,
-            compliance_job_fields=compliance_job_fields,
         )
     ).parsed

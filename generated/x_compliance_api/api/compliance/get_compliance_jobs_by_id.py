@@ -6,38 +6,21 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.compliance_job_field import ComplianceJobField
 from ...models.compliance_job_response import ComplianceJobResponse
 from ...models.invalid_request_problem import InvalidRequestProblem
 from ...models.problem import Problem
-from ...types import UNSET, Response, Unset
+from ...types import Response
 
 
 def _get_kwargs(
     id: str,
-    *,
-    compliance_job_fields: list[ComplianceJobField] | Unset = UNSET,
 ) -> dict[str, Any]:
-
-    params: dict[str, Any] = {}
-
-    json_compliance_job_fields: list[str] | Unset = UNSET
-    if not isinstance(compliance_job_fields, Unset):
-        json_compliance_job_fields = []
-        for compliance_job_fields_item_data in compliance_job_fields:
-            compliance_job_fields_item = compliance_job_fields_item_data.value
-            json_compliance_job_fields.append(compliance_job_fields_item)
-
-    params["compliance_job.fields"] = json_compliance_job_fields
-
-    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/2/compliance/jobs/{id}".format(
             id=quote(str(id), safe=""),
         ),
-        "params": params,
     }
 
     return _kwargs
@@ -71,11 +54,6 @@ def _parse_response(
 
         return response_404
 
-    if response.status_code == 409:
-        response_409 = Problem.from_dict(response.json())
-
-        return response_409
-
     if response.status_code == 429:
         response_429 = Problem.from_dict(response.json())
 
@@ -107,7 +85,6 @@ def sync_detailed(
     id: str,
     *,
     client: AuthenticatedClient,
-    compliance_job_fields: list[ComplianceJobField] | Unset = UNSET,
 ) -> Response[ComplianceJobResponse | InvalidRequestProblem | Problem]:
     """Get a compliance job
 
@@ -122,7 +99,6 @@ def sync_detailed(
         id (str): A compliance job id: a 64-bit snowflake of up to 19 digits, always a JSON
             string. Never parse
             it as a JSON number or a double: above 2^53 the value changes silently.
-        compliance_job_fields (list[ComplianceJobField] | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -134,7 +110,6 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         id=id,
-        compliance_job_fields=compliance_job_fields,
     )
 
     response = client.get_httpx_client().request(
@@ -148,7 +123,6 @@ def sync(
     id: str,
     *,
     client: AuthenticatedClient,
-    compliance_job_fields: list[ComplianceJobField] | Unset = UNSET,
 ) -> ComplianceJobResponse | InvalidRequestProblem | Problem | None:
     """Get a compliance job
 
@@ -163,7 +137,6 @@ def sync(
         id (str): A compliance job id: a 64-bit snowflake of up to 19 digits, always a JSON
             string. Never parse
             it as a JSON number or a double: above 2^53 the value changes silently.
-        compliance_job_fields (list[ComplianceJobField] | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -176,7 +149,6 @@ def sync(
     return sync_detailed(
         id=id,
         client=client,
-        compliance_job_fields=compliance_job_fields,
     ).parsed
 
 
@@ -184,7 +156,6 @@ async def asyncio_detailed(
     id: str,
     *,
     client: AuthenticatedClient,
-    compliance_job_fields: list[ComplianceJobField] | Unset = UNSET,
 ) -> Response[ComplianceJobResponse | InvalidRequestProblem | Problem]:
     """Get a compliance job
 
@@ -199,7 +170,6 @@ async def asyncio_detailed(
         id (str): A compliance job id: a 64-bit snowflake of up to 19 digits, always a JSON
             string. Never parse
             it as a JSON number or a double: above 2^53 the value changes silently.
-        compliance_job_fields (list[ComplianceJobField] | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -211,7 +181,6 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         id=id,
-        compliance_job_fields=compliance_job_fields,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -223,7 +192,6 @@ async def asyncio(
     id: str,
     *,
     client: AuthenticatedClient,
-    compliance_job_fields: list[ComplianceJobField] | Unset = UNSET,
 ) -> ComplianceJobResponse | InvalidRequestProblem | Problem | None:
     """Get a compliance job
 
@@ -238,7 +206,6 @@ async def asyncio(
         id (str): A compliance job id: a 64-bit snowflake of up to 19 digits, always a JSON
             string. Never parse
             it as a JSON number or a double: above 2^53 the value changes silently.
-        compliance_job_fields (list[ComplianceJobField] | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -252,6 +219,5 @@ async def asyncio(
         await asyncio_detailed(
             id=id,
             client=client,
-            compliance_job_fields=compliance_job_fields,
         )
     ).parsed

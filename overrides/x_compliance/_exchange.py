@@ -1,4 +1,5 @@
-"""One request through its retries: the decisions, shared by the sync and async clients.
+"""One request through its retries (an exchange with X or storage): the decisions, shared by the
+sync and async clients.
 
 An ``Exchange`` is told what happened to each attempt (an answer or a transport error) and says
 whether to sleep and resend, or stop. It logs each attempt, records rate limits, and turns a final
@@ -96,7 +97,7 @@ class Exchange:
                 self.retries + 1,
             )
         if self.endpoint is not None and self.rate_limits is not None:
-            self.rate_limits.update(self.endpoint, rate_limit_headers(response.headers.raw))
+            self.rate_limits.update(self.endpoint, rate_limit_headers(response.headers.raw), self.clock())
         delay = self.policy.after_status(
             response.status_code, response.headers, self.retries + 1, self.idempotent, self.clock()
         )

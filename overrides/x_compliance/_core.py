@@ -1,0 +1,133 @@
+"""What the two clients share besides their control flow: configuration, and requests built for
+X (with the token) or for storage (without it). No I/O here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+from attrs import evolve
+
+from x_compliance import _api
+from x_compliance import _constants as c
+from x_compliance._exchange import Exchange
+from x_compliance._retry import RetryPolicy
+from x_compliance._storage import strip_credentials
+from x_compliance._wait import Poller
+from x_compliance.errors import ComplianceError
+from x_compliance.rate_limits import RateLimit, RateLimits
+from x_compliance_api.models import ComplianceJob
+
+Progress = Callable[[int, int | None], None]
+"""Called with (done, total or None) as bytes move, or as a wait goes on (seconds)."""
+
+
+class ClientCore:
+    """Configuration and request preparation shared by both clients (no I/O here)."""
+
+    _http: httpx.Client | httpx.AsyncClient
+
+    def __init__(
+        self,
+        bearer_token: str | None,
+        base_url: str | None,
+        timeout: float,
+        max_retries: int | None,
+        retry_policy: RetryPolicy | None,
+        clock: Callable[[], dt.datetime],
+    ) -> None:
+        token = bearer_token if bearer_token is not None else os.environ.get(c.BEARER_TOKEN_ENV)
+        if not token:
+            raise ValueError(
+                f"no bearer token: pass bearer_token=... or set the {c.BEARER_TOKEN_ENV} environment variable"
+            )
+        self._token = token
+        url = base_url or os.environ.get(c.BASE_URL_ENV) or c.DEFAULT_BASE_URL
+        self.base_url = url.rstrip("/")
+        if not timeout > 0:
+            raise ValueError(f"timeout is a number of seconds above 0, not {timeout!r}")
+        self.timeout = timeout
+        policy = retry_policy or RetryPolicy()
+        if max_retries is not None:
+            policy = evolve(policy, max_retries=max_retries)
+        self.retry_policy = policy
+        self._rate_limits = RateLimits()
+        self._clock = clock
+
+    @property
+    def rate_limits(self) -> dict[str, RateLimit]:
+        """The last rate limit X reported for each endpoint, keyed like "GET /2/compliance/jobs"."""
+        return self._rate_limits.snapshot()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r}, bearer_token='***')"
+
+    def _exchange(self, call: _api.Call) -> tuple[Exchange, dict[str, Any]]:
+        """Retry state for an API call, and its request (the token in its headers)."""
+        request = dict(call.request)
+        request["url"] = self.base_url + request["url"]
+        if not request.get("params"):  # httpx copies and re-parses the URL for any params, even {}
+            request.pop("params", None)
+        request["headers"] = {
+            **request.get("headers", {}),
+            "Authorization": f"Bearer {self._token}",
+            "User-Agent": c.USER_AGENT,
+        }
+        request["timeout"] = self.timeout
+        exchange = Exchange(
+            method=call.method,
+            url=request["url"],
+            policy=self.retry_policy,
+            idempotent=call.idempotent,
+            endpoint=call.endpoint,
+            rate_limits=self._rate_limits,
+            secrets=(self._token,),
+            clock=self._clock,
+        )
+        return exchange, request
+
+    def _storage_exchange(self, request: dict[str, Any]) -> tuple[Exchange, dict[str, Any]]:
+        """Retry state for a request to a signed storage URL (no rate-limit bucket), and the
+        request with the client's timeout."""
+        exchange = Exchange(
+            method=request["method"],
+            url=request["url"],
+            policy=self.retry_policy,
+            idempotent=True,
+            secrets=(self._token,),
+            clock=self._clock,
+        )
+        return exchange, {**request, "timeout": self.timeout}
+
+    def _build(self, exchange: Exchange, request: dict[str, Any], content: Any = None) -> httpx.Request:
+        """The request to send: to storage (no endpoint) without any credential the HTTP client
+        would add by default, since a signed URL carries its own."""
+        built = self._http.build_request(**request, content=content)
+        return built if exchange.endpoint is not None else strip_credentials(built)
+
+    def _storage_request(self, request: dict[str, Any]) -> httpx.Request:
+        return strip_credentials(self._http.build_request(**request, timeout=self.timeout))
+
+    def _wait_progress(self, poller: Poller, timeout: float | None, progress: Progress | None) -> None:
+        if progress is not None:
+            progress(int(time.monotonic() - poller.started), None if timeout is None else int(timeout))
+
+
+def create_unknown(error: ComplianceError, lookup: ComplianceError) -> ComplianceError:
+    """The create failed ambiguously and the check for the job failed too: say both, on the same
+    error (its class and attributes are what the caller handles)."""
+    error.args = (f"{error}; the job may have been created (listing jobs to check failed: {lookup})",)
+    return error
+
+
+def left_waiting(error: ComplianceError, job: ComplianceJob) -> ComplianceError:
+    """run_job's upload failed after the job was made: say which job waits, and until when."""
+    error.args = (
+        f"{error} (job {job.id} was created and waits for an upload until "
+        f"{job.upload_expires_at:%H:%M} UTC: upload_ids / x-compliance upload {job.id} FILE)",
+    )
+    return error

@@ -1,0 +1,437 @@
+"""The sync client, ``ComplianceClient``: generated from ``_async_client.py`` by
+``overrides/scripts/unasync.py`` (``make unasync``). Do not edit it: edit the async source, then
+regenerate; ``make check-generated`` and the tests fail when the two differ.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+import os
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self, overload
+
+import httpx
+
+from x_compliance import _api
+from x_compliance import _constants as c
+from x_compliance import _sync_io as io
+from x_compliance._core import ClientCore, Progress, create_unknown, left_waiting
+from x_compliance._download import Download, check_download, refuses_download
+from x_compliance._exchange import Exchange, utc_now
+from x_compliance._files import BinaryWriter, ReplaceWhenDone, StreamWriter, Writer, read_range
+from x_compliance._redact import guard_library_logs
+from x_compliance._retry import RetryPolicy
+from x_compliance._storage import RetryableAnswer, storage_error
+from x_compliance._upload import (
+    CheckedFile,
+    NotClean,
+    PreparedUpload,
+    ResumableUpload,
+    Source,
+    check_upload_window,
+    plain_upload_request,
+    prepare_upload,
+    refuses_upload,
+)
+from x_compliance._wait import Poller
+from x_compliance.errors import ComplianceError, UploadError
+from x_compliance.rate_limits import GET_JOB
+from x_compliance.results import ComplianceResult, LineReader
+from x_compliance_api.models import ComplianceJob
+
+logger = logging.getLogger(c.LOGGER_NAME)
+guard_library_logs()
+
+__all__ = ["ComplianceClient"]
+
+
+class ComplianceClient(ClientCore):
+    """X's batch compliance API, synchronously.
+
+    >>> import x_compliance as xc
+    >>> with xc.ComplianceClient() as client:          # token from X_BEARER_TOKEN
+    ...     job = client.create_job("tweets", name="stored-posts")
+    ...     same = client.get_job(job.id)
+    ...     done = client.list_jobs("tweets", status="complete")
+
+    Args:
+        bearer_token: the app's bearer token; defaults to the ``X_BEARER_TOKEN`` environment variable.
+        base_url: defaults to ``X_API_BASE_URL``, else https://api.x.com.
+        timeout: seconds for each of connect, read, write and pool, per HTTP request.
+        max_retries: retries of one request after connection errors, timeouts, 5xx and near 429s
+            (default 2, from ``retry_policy``).
+        http_client: an ``httpx.Client`` to send with (proxies, custom transports, tests); the
+            caller keeps ownership and closes it. One is made (and closed by ``close()``) when
+            omitted. Requests to storage's signed URLs never carry its default credentials.
+        retry_policy: backoff and rate-limit waiting; see ``RetryPolicy``.
+        sleep: what waits between retries and polls; tests pass a recorder.
+        clock: what the client takes as now, tz-aware (for URL expiry and rate-limit resets); tests
+            replaying a recording pass the recording's time.
+
+    Sharing: one client may be shared by threads; its rate-limit record is
+    locked, and httpx clients are thread-safe.
+    """
+
+    def __init__(
+        self,
+        bearer_token: str | None = None,
+        base_url: str | None = None,
+        timeout: float = c.DEFAULT_TIMEOUT,
+        max_retries: int | None = None,
+        http_client: httpx.Client | None = None,
+        *,
+        retry_policy: RetryPolicy | None = None,
+        sleep: io.Sleep | None = None,
+        clock: Callable[[], dt.datetime] = utc_now,
+    ) -> None:
+        super().__init__(bearer_token, base_url, timeout, max_retries, retry_policy, clock)
+        self._owns_http = http_client is None
+        self._http: httpx.Client = http_client if http_client is not None else httpx.Client()
+        self._sleep = sleep if sleep is not None else io.sleep
+
+    def list_jobs(self, type: _api.JobTypeArg, status: _api.StatusArg | None = None) -> list[ComplianceJob]:
+        """The app's jobs of ``type`` ("tweets", "users" or a ``JobType``), newest first.
+
+        ``status`` filters on created, in_progress, failed or complete.
+        """
+        call = _api.list_jobs_call(type, status)
+        return _api.read_jobs(self._call(call), self._token)
+
+    def get_job(self, job_id: _api.JobRef) -> ComplianceJob:
+        """One job by id (a string or int of 1-19 digits, or a ``ComplianceJob``)."""
+        call = _api.get_job_call(job_id)
+        return _api.read_job(self._call(call), self._token)
+
+    def create_job(
+        self, type: _api.JobTypeArg, name: str | None = None, resumable: bool = False
+    ) -> ComplianceJob:
+        """A new job of ``type``; ``name`` has at most 64 characters.
+
+        One call never makes two jobs. When the answer is lost after the request may have reached X
+        (a read timeout, a dropped connection, a 5xx), the client lists jobs of ``type`` and returns
+        the one this call made (same type and name, status created, created since the call began);
+        only when there is none does it send the request again. If that check itself fails, the
+        error says the job may exist.
+        """
+        call = _api.create_job_call(type, name, resumable)
+        once = _api.CreateOnce(call, started=self._clock(), max_retries=self.retry_policy.max_retries)
+        while True:
+            try:
+                return _api.read_job(self._call(call), self._token)
+            except ComplianceError as error:
+                if not once.worth_a_look(error):
+                    raise
+                # Give a request X may still be working on time to land before looking for its job.
+                self._sleep(self.retry_policy.backoff(once.attempt))
+                try:
+                    jobs = self.list_jobs(type)
+                except ComplianceError as lookup:
+                    raise create_unknown(error, lookup) from None
+                if (made := once.made(error, jobs)) is not None:
+                    return made
+
+    # The workflow: upload, wait, results ------------------------------------------------------
+
+    def upload_ids(self, job: _api.JobRef, source: Source, progress: Progress | None = None) -> int:
+        """Send the IDs in ``source`` to ``job``'s upload URL; returns how many were sent.
+
+        ``source`` is a path, an iterable of str/int IDs, or a binary file object. Every line is
+        checked (1-19 digits; blank lines skipped): a bad one raises ``ValueError`` naming its line
+        number, and storage keeps nothing. A clean file is checked while it is sent, and a bad line
+        cuts the body short of its ``Content-Length``, which storage discards; any other source is
+        checked whole before a byte is sent. Memory does not grow with the number of IDs.
+        ``progress(bytes_sent, total_bytes)`` is called as the upload goes. Jobs created with
+        ``resumable=True`` upload in chunks and resume after a dropped connection. A ``job`` whose
+        status is not ``created`` (perhaps a stale object) is fetched once before deciding.
+        Raises ``UploadExpiredError`` when the upload window has passed, ``UploadError`` when storage
+        refuses the upload.
+        """
+        job = self._job(job, stale_if=refuses_upload)
+        check_upload_window(job, self._clock())
+        unclean = False
+        if isinstance(source, str | os.PathLike) and job.resumable is not True:
+            checked = CheckedFile.open(Path(source))
+            try:
+                self._upload_plain(job, checked.size, checked.chunks, progress)
+            except NotClean:  # storage got a body cut short and kept nothing: send a cleaned copy
+                unclean = True
+            else:
+                return self._uploaded(job, checked.count, checked.size)
+        prepare = functools.partial(prepare_upload, source, known_unclean=unclean)
+        with io.run_owned_in_thread(prepare, release=PreparedUpload.close) as prepared:
+            return self._upload_prepared(job, prepared, progress)
+
+    def wait_for_job(
+        self, job: _api.JobRef, timeout: float | None = None, progress: Progress | None = None
+    ) -> ComplianceJob:
+        """Poll ``job`` until it is complete, and return it.
+
+        Raises ``JobFailedError`` (with X's ``error``), ``JobExpiredError``, or ``WaitTimeoutError``
+        after ``timeout`` seconds (None: no limit). Polls start short and back off, paced by the
+        get-job rate limit so that waiting never causes a 429. Waits may last many hours: a poll
+        that fails for a transient reason (no answer, a 5xx, a 429 too far to wait out) is a missed
+        poll, and the wait goes on until its timeout; an error that cannot heal (401, 403, 404)
+        ends it at once. ``progress(seconds_waited, timeout)`` is called after each poll.
+        """
+        job = self._job(job)
+        poller = Poller(timeout, time.monotonic())
+        while not poller.finished(job):
+            delay, poll = poller.next_poll(
+                job, self._rate_limits.get(GET_JOB), self._clock(), time.monotonic()
+            )
+            self._sleep(delay)
+            if not poll:
+                raise poller.timed_out(job, time.monotonic())
+            job = self._poll(poller, job)
+            self._wait_progress(poller, timeout, progress)
+        return job
+
+    def _poll(self, poller: Poller, job: ComplianceJob) -> ComplianceJob:
+        """``job`` fetched again. A poll that fails for a reason that may heal (no answer, a 5xx, a
+        far 429) is a missed poll, tried again later until the wait's deadline; any other error
+        ends the wait (the poller decides which)."""
+        while True:
+            try:
+                return self.get_job(job.id)
+            except ComplianceError as error:
+                self._sleep(poller.after_failed_poll(error, job, self._clock(), time.monotonic()))
+
+    def iter_results(self, job: _api.JobRef) -> io.ClosingIterator[ComplianceResult]:
+        """The results of a complete job, one ``ComplianceResult`` per line, streamed.
+
+        >>> with client.iter_results(job) as results:   # closes the download if you stop early
+        ...     for result in results:
+        ...         print(result.id, result.reason)
+
+        Memory does not grow with the file; a dropped connection resumes where it broke, so every
+        line is yielded exactly once. A ``job`` that is not complete (perhaps a stale object) is
+        fetched once before deciding. Raises ``DownloadExpiredError`` for an expired URL,
+        ``JobFailedError`` for a failed job, ``JobExpiredError`` for one that expired unused, and
+        ``DownloadError`` for a job not complete yet or results that stay truncated.
+        """
+        return io.ClosingIterator(self._results(job))
+
+    @overload
+    def download_results(
+        self, job: _api.JobRef, path: str | os.PathLike[str], progress: Progress | None = None
+    ) -> Path: ...
+
+    @overload
+    def download_results(
+        self, job: _api.JobRef, path: Writer, progress: Progress | None = None
+    ) -> Writer: ...
+
+    def download_results(
+        self, job: _api.JobRef, path: str | os.PathLike[str] | BinaryWriter, progress: Progress | None = None
+    ) -> Path | BinaryWriter:
+        """Save a complete job's results file at ``path``, exactly as X wrote it; returns the path.
+
+        The file is written beside ``path`` under a temporary name and renamed into place only when
+        every byte has arrived and is on disk: a failure, even a crash, never leaves a partial file
+        under ``path``. ``path`` may also be a binary file object open for writing (a pipe:
+        ``sys.stdout.buffer``; anything with ``write``): the bytes are written to it as they arrive,
+        and it is returned, flushed when it can be, not closed (a stream cannot be replaced
+        atomically: after a failure it holds what arrived). ``progress(bytes_received,
+        total_bytes)`` follows the download.
+        """
+        job = self._job(job, stale_if=refuses_download)
+        check_download(job, self._clock())
+        if isinstance(path, str | os.PathLike):
+            target = Path(path)
+            self._save(job, ReplaceWhenDone(target), progress)
+            return target
+        self._save(job, StreamWriter(path), progress)
+        return path
+
+    def run_job(
+        self,
+        type: _api.JobTypeArg,
+        source: Source,
+        name: str | None = None,
+        timeout: float | None = None,
+        progress: Progress | None = None,
+        *,
+        resumable: bool = False,
+    ) -> ComplianceJob:
+        """Create a job, upload ``source`` to it, wait until it completes; returns the complete job.
+
+        ``source`` is checked before the job is created, so a bad line creates no job.
+        ``progress`` follows the upload (bytes).
+        """
+        with io.run_owned_in_thread(prepare_upload, source, release=PreparedUpload.close) as prepared:
+            job = self.create_job(type, name, resumable)
+            try:
+                self._upload_prepared(job, prepared, progress)
+            except ComplianceError as error:
+                raise left_waiting(error, job) from None
+        return self.wait_for_job(job, timeout)
+
+    def _job(
+        self, job: _api.JobRef, stale_if: Callable[[ComplianceJob], bool] | None = None
+    ) -> ComplianceJob:
+        """``job`` as a model: fetched when it is an id, or a model whose status ``stale_if`` would
+        refuse (it may be the one ``create_job`` returned, before the wait that completed it)."""
+        if isinstance(job, ComplianceJob) and (stale_if is None or not stale_if(job)):
+            return job
+        return self.get_job(job)
+
+    def _upload_prepared(
+        self, job: ComplianceJob, prepared: PreparedUpload, progress: Progress | None
+    ) -> int:
+        if job.resumable is True:
+            self._upload_resumable(job, prepared, progress)
+        else:
+            self._upload_plain(job, prepared.size, prepared.chunks, progress)
+        return self._uploaded(job, prepared.count, prepared.size)
+
+    def _uploaded(self, job: ComplianceJob, count: int, size: int) -> int:
+        logger.info("uploaded %d IDs (%d bytes) to job %s", count, size, job.id)
+        return count
+
+    def _upload_plain(
+        self,
+        job: ComplianceJob,
+        size: int,
+        chunks: Callable[[], Iterator[bytes]],
+        progress: Progress | None,
+    ) -> None:
+        exchange, request = self._storage_exchange(plain_upload_request(job, size))
+        response = self._send(exchange, request, body=lambda: self._body(chunks(), size, progress))
+        if not response.is_success:
+            raise storage_error(response, UploadError, "taking the upload")
+
+    def _body(self, chunks: Iterator[bytes], size: int, progress: Progress | None) -> io.Stream[bytes]:
+        """An upload's body: ``chunks``, each read (and checked) in a worker thread."""
+        sent = 0
+        with io.closing(io.iterate_in_thread(chunks)) as blocks:
+            for block in blocks:
+                yield block
+                sent += len(block)
+                if progress is not None:
+                    progress(sent, size)
+
+    def _upload_resumable(
+        self, job: ComplianceJob, prepared: PreparedUpload, progress: Progress | None
+    ) -> None:
+        upload = ResumableUpload(job, prepared, self.retry_policy, progress)
+        upload.on_start(self._send(*self._storage_exchange(upload.start_request())))
+        while not upload.done:
+            content = io.run_in_thread(read_range, prepared.path, *upload.chunk_range())
+            try:
+                response = self._http.send(self._storage_request(upload.chunk_request(content)), auth=None)
+            except httpx.TransportError as error:
+                transient, cause, status = True, type(error).__name__, None
+            else:
+                transient, status = upload.on_answer(response), response.status_code
+                cause = f"storage answered {status}"
+            if transient:
+                self._sleep(upload.after_break(cause, status))
+                upload.on_answer(self._send(*self._storage_exchange(upload.status_request())), query=True)
+
+    def _results(self, job: _api.JobRef) -> io.Stream[ComplianceResult]:
+        found = self._job(job, stale_if=refuses_download)
+        reader = LineReader()
+        with io.closing(self._download(found, None)) as chunks:
+            for chunk in chunks:
+                for result in reader.feed(chunk):
+                    yield result
+        for result in reader.finish():
+            yield result
+
+    def _save(
+        self, job: ComplianceJob, file: ReplaceWhenDone | StreamWriter, progress: Progress | None
+    ) -> None:
+        """Write ``job``'s results into ``file``, one block at a time, then commit it; on any
+        failure, discard it."""
+        try:
+            with io.closing(self._download(job, progress)) as chunks:
+                for chunk in chunks:
+                    if block := file.take(chunk):
+                        io.run_in_thread(file.write, block)
+            io.run_in_thread(file.commit)
+        except BaseException:
+            file.discard()
+            raise
+
+    def _download(self, job: ComplianceJob, progress: Progress | None) -> io.Stream[bytes]:
+        check_download(job, self._clock())
+        download = Download(job, self.retry_policy, progress)
+        while True:
+            try:
+                request = self._storage_request(download.request())
+                response = self._http.send(request, auth=None, stream=True)
+                try:
+                    if not response.is_success:
+                        response.read()  # an error's body says why (Cloud Storage's XML Code)
+                    if download.on_response(response):
+                        for chunk in response.iter_raw():
+                            if data := download.accept(chunk):
+                                yield data
+                finally:
+                    response.close()
+                if download.finished:
+                    return
+                cause = "an answer shorter than its Content-Length"
+            except httpx.TransportError as error:
+                cause = type(error).__name__
+            except RetryableAnswer as answer:
+                cause = str(answer)
+            self._sleep(download.after_break(cause))
+
+    def _send(
+        self,
+        exchange: Exchange,
+        request: dict[str, Any],
+        body: Callable[[], io.Stream[bytes]] | None = None,
+    ) -> httpx.Response:
+        """Send ``request`` through its retries: the client's one request loop.
+
+        ``body``, when given, makes a fresh request body for each attempt (an upload's file blocks),
+        closed when the attempt ends, however it ends.
+        """
+        while True:
+            if wait := exchange.before_attempt():
+                self._sleep(wait)
+                continue
+            exchange.begin_attempt()
+            content = None if body is None else body()
+            try:
+                try:
+                    # auth=None: the token is in the headers; an auth set on the HTTP client goes nowhere
+                    response = self._http.send(self._build(exchange, request, content), auth=None)
+                except (httpx.TransportError, httpx.DecodingError) as error:
+                    delay = exchange.after_error(error)
+                else:
+                    wait_then_resend = exchange.after_response(response)
+                    if wait_then_resend is None:
+                        return response
+                    delay = wait_then_resend
+            finally:
+                exchange.end_attempt()
+                if content is not None:
+                    content.close()
+            self._sleep(delay)
+
+    def _call(self, call: _api.Call) -> httpx.Response:
+        return self._send(*self._exchange(call))
+
+    def close(self) -> None:
+        """Close the HTTP client, unless it was given by the caller."""
+        if self._owns_http:
+            self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
