@@ -105,6 +105,15 @@ def test_copy_keeps_the_row_groups_schema_and_compression(tmp_path: Path) -> Non
     assert copy.metadata.row_group(0).column(0).compression == "ZSTD"
 
 
+@pytest.mark.parametrize("codec", ["none", "snappy", "gzip", "zstd", "lz4"])
+def test_copy_keeps_the_dataset_codec(tmp_path: Path, codec: str) -> None:
+    source = tmp_path / "posts.parquet"
+    pq.write_table(posts_table([("1000", "2085"), ("1085", "2085")]), source, compression=codec)
+    body, _ = apply(source)
+    written = pq.ParquetFile(io.BytesIO(body)).metadata.row_group(0).column(0).compression
+    assert written == pq.ParquetFile(source).metadata.row_group(0).column(0).compression
+
+
 def test_integer_id_columns_are_read_as_ids(tmp_path: Path) -> None:
     ids, authors = pa.array([1000, 1085], pa.int64()), pa.array([2085, None], pa.int64())
     table = pa.table({"id": ids, "author_id": authors})

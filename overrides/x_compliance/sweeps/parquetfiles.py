@@ -38,6 +38,8 @@ AUTHOR: Final = "author"
 EMBEDDED_AUTHOR: Final = "author.id"
 ID_PATTERN: Final = r"^[0-9]{1,19}$"
 REMOVALS_BATCH: Final = 1_000_000
+# A file's codec as its metadata names it, as ParquetWriter names it (the others: the same, lower case).
+WRITER_CODEC: Final = {"UNCOMPRESSED": "none", "LZ4_RAW": "lz4"}
 
 
 def has_pyarrow() -> bool:
@@ -126,8 +128,8 @@ class ParquetPosts:
         file, columns = self._open(dataset)
         schema = file.schema_arrow
         metadata = file.metadata
-        compression = metadata.row_group(0).column(0).compression if metadata.num_row_groups else "NONE"
-        with pq.ParquetWriter(out, schema, compression=compression.lower()) as sink:
+        codec = metadata.row_group(0).column(0).compression if metadata.num_row_groups else "UNCOMPRESSED"
+        with pq.ParquetWriter(out, schema, compression=WRITER_CODEC.get(codec, codec.lower())) as sink:
             if not metadata.num_row_groups:
                 sink.write_table(schema.empty_table())
             for before, group in self._groups(dataset, None):
