@@ -114,6 +114,16 @@ def test_copy_keeps_the_dataset_codec(tmp_path: Path, codec: str) -> None:
     assert written == pq.ParquetFile(source).metadata.row_group(0).column(0).compression
 
 
+def test_empty_dataset_and_one_whose_every_post_goes_give_empty_copies(tmp_path: Path) -> None:
+    empty = write_parquet(tmp_path / "empty.parquet", posts_table([]), row_group_size=10)
+    assert gather(empty) == ([], [])
+    assert pq.read_table(io.BytesIO(apply(empty)[0])).num_rows == 0
+    gone = write_parquet(tmp_path / "gone.parquet", posts_table([("1000", "2085"), ("1011", "2085")]), 1)
+    copy = pq.ParquetFile(io.BytesIO(apply(gone)[0]))
+    assert copy.metadata.num_rows == 0
+    assert copy.schema_arrow.equals(pq.read_schema(gone), check_metadata=True)
+
+
 def test_integer_id_columns_are_read_as_ids(tmp_path: Path) -> None:
     ids, authors = pa.array([1000, 1085], pa.int64()), pa.array([2085, None], pa.int64())
     table = pa.table({"id": ids, "author_id": authors})

@@ -187,7 +187,7 @@ def _uint64(dataset: Dataset, column: Any, name: str, before: int, nullable: boo
     if nullable:
         good = pc.or_kleene(good, pc.is_null(column))
         column = pc.fill_null(column, "0" if text else 0)
-    if not pc.all(pc.fill_null(good, False)).as_py():
+    if not pc.all(pc.fill_null(good, False), min_count=0).as_py():  # (an empty row group is all good)
         row = int(pc.index(pc.fill_null(good, False), False).as_py())
         value = column[row].as_py()
         what = f"{name} is null" if value is None else f"{name} {problem}: {str(value)[:40]!r}"
