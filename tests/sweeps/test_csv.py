@@ -151,8 +151,9 @@ def test_csv_without_author_column_is_judged_by_post_ids_alone(tmp_path: Path) -
         (b"id,author_id\n1000,2085\n1001,2085,extra\n", 3, "3 fields where the header names 2"),
         (b'id,author_id\n1000,2085\n1001,"2085\n', 3, "not CSV"),
         (b'id,text\n1000,"a\nb"\n1001,"x"y\n', 4, "not CSV"),
+        (b"id,text\n1000,caf\xc3\xa9\n1001,caf\xe9\n", 3, "not UTF-8"),
     ],
-    ids=["bad-id", "empty-id", "bad-author", "extra-field", "open-quote", "stray-quote"],
+    ids=["bad-id", "empty-id", "bad-author", "extra-field", "open-quote", "stray-quote", "latin-1"],
 )
 def test_bad_csv_record_stops_gathering_naming_file_and_line(
     tmp_path: Path, body: bytes, bad_line: int, problem: str

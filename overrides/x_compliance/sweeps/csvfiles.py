@@ -17,14 +17,15 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from typing import BinaryIO, Final
+from typing import BinaryIO, Final, cast
 
 import numpy as np
 
 from x_compliance.sweeps.decisions import RemovalLog, for_post, for_user
 from x_compliance.sweeps.errors import DatasetError
 from x_compliance.sweeps.formats import Dataset, Lookups, Tally, writer
-from x_compliance.sweeps.ids import IdCollector, Verdicts
+from x_compliance.sweeps.ids import IdArray, IdCollector, Verdicts
+from x_compliance.sweeps.jsonlines import _as_ids as as_ids  # the one bulk check of ID strings
 
 BATCH_RECORDS: Final = 4096
 MAX_ID_DIGITS: Final = 19
@@ -154,18 +155,24 @@ class CsvPosts:
         return head, columns, batches()
 
     def _ids(self, dataset: Dataset, columns: _Columns, batch: list[_Record], tally: Tally) -> _BatchIds:
+        """The batch's IDs, checked all at once; each record is checked alone only to name a bad one."""
         ids = _BatchIds()
         for record in batch:
             fields = record.fields
             if not fields:  # a blank line
                 ids.rows.append(-1)
-                continue
-            try:
-                if len(fields) != columns.width:
-                    raise _Bad(f"{len(fields)} fields where the header names {columns.width}")
+            elif len(fields) != columns.width:
+                problem = f"{len(fields)} fields where the header names {columns.width}"
+                raise DatasetError(dataset.path, record.line, problem)
+            else:
                 ids.add(fields, columns)
-            except _Bad as bad:
-                raise DatasetError(dataset.path, record.line, str(bad)) from None
+        if not ids.convert():
+            for record in batch:
+                try:
+                    if record.fields:
+                        _check(record.fields, columns)
+                except _Bad as bad:
+                    raise DatasetError(dataset.path, record.line, str(bad)) from None
         tally.posts += len(ids.posts)
         tally.users += len(ids.embedded)
         return ids
@@ -175,9 +182,9 @@ class CsvPosts:
         _, columns, batches = self._read(dataset, tally)
         for batch in batches:
             ids = self._ids(dataset, columns, batch, tally)
-            posts.extend_array(np.array(ids.posts, dtype=np.uint64))
-            users.extend_array(np.array(ids.authors, dtype=np.uint64))
-            users.extend_array(np.array(ids.embedded, dtype=np.uint64))
+            posts.extend_array(ids.post_ids)
+            users.extend_array(ids.author_ids)
+            users.extend_array(ids.embedded_ids)
         return tally
 
     def apply(self, dataset: Dataset, out: BinaryIO, lookups: Lookups, log: RemovalLog) -> Tally:
@@ -187,9 +194,9 @@ class CsvPosts:
             sink.write(b"".join(record.raw for record in head))
             for batch in batches:
                 ids = self._ids(dataset, columns, batch, tally)
-                own = lookups.posts.lookup(np.array(ids.posts, dtype=np.uint64))
+                own = lookups.posts.lookup(ids.post_ids)
                 by = np.zeros(len(own), dtype=np.uint8)
-                by[ids.author_rows] = lookups.users.lookup(np.array(ids.authors, dtype=np.uint64))
+                by[ids.author_rows] = lookups.users.lookup(ids.author_ids)
                 hit = own | by
                 if not hit.any():
                     sink.write(b"".join(record.raw for record in batch))
@@ -229,24 +236,44 @@ class CsvPosts:
 
 class _BatchIds:
     """The IDs of one batch: a post ID per data record, the author IDs with the rows they belong to,
-    the embedded authors; ``rows`` maps each record to its row of ``posts`` (-1: a blank line)."""
+    the embedded authors, as found, then (``convert``) as arrays; ``rows`` maps each record to its
+    row of ``posts`` (-1: a blank line)."""
 
     def __init__(self) -> None:
-        self.posts: list[int] = []
-        self.authors: list[int] = []
+        self.posts: list[str] = []
+        self.authors: list[str] = []
         self.author_rows: list[int] = []
-        self.embedded: list[int] = []
+        self.embedded: list[str] = []
         self.rows: list[int] = []
+        self.post_ids = self.author_ids = self.embedded_ids = np.empty(0, dtype=np.uint64)
 
     def add(self, fields: list[str], columns: _Columns) -> None:
         row = len(self.posts)
         self.rows.append(row)
-        self.posts.append(_id(fields[columns.id], "id"))
+        self.posts.append(fields[columns.id])
         if columns.author is not None and (author := fields[columns.author]):
-            self.authors.append(_id(author, "author_id"))
+            self.authors.append(author)
             self.author_rows.append(row)
         if columns.embedded is not None and (embedded := fields[columns.embedded]):
-            self.embedded.append(_id(embedded, EMBEDDED_AUTHOR))
+            self.embedded.append(embedded)
+
+    def convert(self) -> bool:
+        """The IDs as ``uint64`` arrays; False when any is not 1-19 digits (one test for them all)."""
+        none = np.empty(0, dtype=np.uint64)
+        arrays = [as_ids(found) if found else none for found in (self.posts, self.authors, self.embedded)]
+        if any(array is None for array in arrays):
+            return False
+        self.post_ids, self.author_ids, self.embedded_ids = cast("list[IdArray]", arrays)
+        return True
+
+
+def _check(fields: list[str], columns: _Columns) -> None:
+    """Each ID of a record, checked alone: ``_Bad`` says which one is wrong."""
+    _id(fields[columns.id], "id")
+    if columns.author is not None and (author := fields[columns.author]):
+        _id(author, "author_id")
+    if columns.embedded is not None and (embedded := fields[columns.embedded]):
+        _id(embedded, EMBEDDED_AUTHOR)
 
 
 def _reason(verdicts: Verdicts, code: int) -> str | None:
