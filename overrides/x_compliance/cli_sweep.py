@@ -45,26 +45,34 @@ def sweep(
         typer.Option(
             "--output",
             "-o",
+            metavar="OUTDIR",
             file_okay=False,
             help="Folder for the compliant copies, removals.jsonl and report.json.",
         ),
     ],
     state: Annotated[
-        Path, typer.Option("--state", file_okay=False, help="Folder for the sweep's state (resume from it).")
+        Path,
+        typer.Option(
+            "--state", metavar="DIR", file_okay=False, help="Folder for the sweep's state (resume from it)."
+        ),
     ] = Path(".x-compliance"),
     name: Annotated[
-        str | None, typer.Option("--name", help="A name for the sweep, kept in its report.")
+        str | None, typer.Option("--name", metavar="NAME", help="A name for the sweep, kept in its report.")
     ] = None,
     ids_per_job: Annotated[
         int | None,
         typer.Option(
-            "--ids-per-job", min=1, help="At most this many IDs per job (default: one job per type)."
+            "--ids-per-job",
+            metavar="N",
+            min=1,
+            help="At most this many IDs per job (default: one job per type).",
         ),
     ] = None,
     timeout: Annotated[
         float | None,
         typer.Option(
             "--timeout",
+            metavar="SECONDS",
             min=0,
             help="Stop after this many seconds (exit 1; the state is kept: the same command goes on).",
         ),

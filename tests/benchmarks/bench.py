@@ -11,9 +11,10 @@ figures are medians over rounds; a ratio is the median of the per-round ratios, 
 far that median could be off (see ``_measure.py``). What is measured:
 
 - per call: ``get_job`` and ``list_jobs`` (a page of 100 jobs), sync and async, against a bare
-  ``httpx.Client`` / ``httpx.AsyncClient`` GET and ``json.loads`` of the same body;
+  ``httpx.Client`` / ``httpx.AsyncClient`` GET and ``orjson.loads`` of the same body;
 - ``iter_results`` over a results file: records/s against bare httpx streaming, split into lines,
-  ``json.loads`` per line; ``download_results`` against bare httpx streaming into a file;
+  ``orjson.loads`` per line into dicts; ``download_results`` against bare httpx streaming into a
+  file;
 - ``upload_ids`` of an ID file: MB/s against a bare httpx PUT streaming the same file;
 - peak memory (RSS) of each transfer in a fresh process, and its growth from the small size to the
   large one; ``run_job`` and a 1 GB upload through the local emulator (client and emulator in the
@@ -41,6 +42,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 if __package__ in (None, ""):  # run as a script: make the repository's packages importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -213,7 +216,7 @@ def local_server(data: Path) -> Iterator[str]:
 
 
 def bare_iter_results(http: Any, url: str) -> int:
-    """Bare httpx: stream the body, split it into lines, ``json.loads`` each; how many lines."""
+    """Bare httpx: stream the body, split it into lines, ``orjson.loads`` each; how many lines."""
     count = 0
     partial = b""
     with http.stream("GET", url) as response:
@@ -222,7 +225,7 @@ def bare_iter_results(http: Any, url: str) -> int:
             end = data.rfind(b"\n") + 1
             partial = data[end:]
             for line in data[:end].splitlines():
-                json.loads(line)
+                orjson.loads(line)
                 count += 1
     return count
 
@@ -281,12 +284,12 @@ def per_call(report: Report, base_url: str, data: Path, sizes: Sizes, peers: lis
         "get_job": (
             sizes.get_calls,
             lambda: ours.get_job(JOB_ID),
-            lambda: json.loads(bare.get(job_url, headers=headers).content),
+            lambda: orjson.loads(bare.get(job_url, headers=headers).content),
         ),
         "list_jobs": (
             sizes.list_calls,
             lambda: ours.list_jobs("tweets"),
-            lambda: json.loads(bare.get(list_url, params={"type": "tweets"}, headers=headers).content),
+            lambda: orjson.loads(bare.get(list_url, params={"type": "tweets"}, headers=headers).content),
         ),
     }
     for case, (times, ours_call, bare_call) in sync_cases.items():
@@ -325,7 +328,7 @@ def per_call(report: Report, base_url: str, data: Path, sizes: Sizes, peers: lis
 
 async def _aget(http: Any, url: str, params: dict[str, str]) -> object:
     response = await http.get(url, params=params, headers={"Authorization": f"Bearer {TOKEN}"})
-    return json.loads(response.content)
+    return orjson.loads(response.content)
 
 
 def transfers(report: Report, base_url: str, data: Path, sizes: Sizes, peers: list[str]) -> None:

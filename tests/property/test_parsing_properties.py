@@ -11,6 +11,7 @@ import contextlib
 import datetime as dt
 import email.utils
 import json
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -21,7 +22,7 @@ import x_compliance as xc
 from tests.client.scripted import JOB
 from x_compliance import _api
 from x_compliance.rate_limits import RateLimit, RateLimits, reset_from_headers
-from x_compliance.results import LineReader
+from x_compliance.results import LineReader, parse_line
 
 SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -152,6 +153,46 @@ def result_lines(draw: st.DrawFn) -> bytes:
         draw(st.dictionaries(st.sampled_from(["extra", "region", "note"]), json_scalars, max_size=2))
     )
     return json.dumps(record).encode()
+
+
+@st.composite
+def near_result_lines(draw: st.DrawFn) -> bytes:
+    """A JSON object near a results line: each field usual, odd, of the wrong type, or absent,
+    and maybe an unknown one (integers of any size, so beyond what orjson reads as integers)."""
+    usual = {
+        "id": st.from_regex(r"[0-9]{1,19}", fullmatch=True) | st.integers(),
+        "action": st.sampled_from(["delete", "redact"]),
+        "reason": st.sampled_from(["deleted", "suspended", "aged_out"]),
+        "created_at": odd_timestamps() | st.sampled_from(["2019-10-29T17:02:47", "soon", ""]),
+        "redacted_at": st.none() | odd_timestamps(),
+    }
+    record: dict[str, Any] = {}
+    for name, values in usual.items():
+        kind = draw(st.sampled_from(["usual"] * 8 + ["other", "absent"]))
+        if kind != "absent":
+            record[name] = draw(values if kind == "usual" else json_values)
+    if draw(st.booleans()):
+        record[draw(st.sampled_from(["region", "id"]))] = draw(json_values)
+    return json.dumps(record).encode()
+
+
+def settled(make: Callable[[], xc.ComplianceResult | None]) -> object:
+    """What reading a result comes to: its repr, dict and hash, or the DownloadError's message."""
+    try:
+        result = make()
+        return None if result is None else (repr(result), result.to_dict(), hash(result))
+    except xc.DownloadError as error:
+        return str(error)
+
+
+@SETTINGS
+@given(line=near_result_lines())
+def test_reader_gives_what_the_careful_parse_gives(line: bytes) -> None:
+    expected = settled(lambda: parse_line(line, 1))
+
+    got = settled(lambda: next(iter(LineReader().feed(line + b"\n"))))
+
+    assert got == expected
 
 
 def read(chunks: list[bytes]) -> list[xc.ComplianceResult]:

@@ -265,3 +265,17 @@ def test_multi_member_and_highly_compressed_gzip_read_whole(tmp_path: Path) -> N
     body, removals = apply(source)
     assert body == repeated
     assert [r["id"] for r in removals] == ["1090"]
+
+
+def test_objects_repeated_across_lines_are_logged_once_each(tmp_path: Path) -> None:
+    # given a suspended user (2091) and their deleted post (1130), quoted in 200 pages
+    pages = [
+        line(page([post(str(3004 + n * 10), "2085")], [user("2085"), user("2091")], [post("1130", "2091")]))
+        for n in range(200)
+    ]
+    source = write(tmp_path / "p.jsonl", pages)
+    dataset, log = detect(source), RemovalLog()
+    dataset.format.apply(dataset, io.BytesIO(), emulator_lookups(*gather(source)), log)
+    # then the log holds one record for each, not one per line
+    assert len(log) == 2
+    assert [(r.id, r.kind) for r in log.removals()] == [("1130", "post"), ("2091", "user")]

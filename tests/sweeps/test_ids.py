@@ -31,8 +31,11 @@ def test_collector_gives_every_distinct_id_sorted_across_many_folds(monkeypatch:
 
 def test_verdicts_look_up_reasons_and_keep_the_first_of_a_repeated_id() -> None:
     verdicts = Verdicts.from_results([(30, "deleted"), (11, "suspended"), (30, "protected"), (7, "bounced")])
-    codes = verdicts.lookup(np.array([11, 12, 30, 7, 99], dtype=np.uint64))
-    assert verdicts.hits_at(["11", "12", "30", "7", "99"], codes) == {
+    codes, at = verdicts.find(np.array([11, 12, 30, 7, 99], dtype=np.uint64))
+    reasons = {
+        id: reason for id, (reason, _) in verdicts.hits_at(["11", "12", "30", "7", "99"], codes, at).items()
+    }
+    assert reasons == {
         "11": "suspended",
         "30": "deleted",
         "7": "bounced",

@@ -97,6 +97,9 @@ class RemovalLog:
     def __init__(self) -> None:
         self._ids = array("Q")
         self._tags = array("H")
+        # A byte per ID with an event (by its position in the results): its own decision is logged
+        # once, so the log grows with the distinct IDs, not with how often the datasets repeat them.
+        self._seen: dict[Kind, bytearray] = {"post": bytearray(), "user": bytearray()}
         self._tag_of: dict[tuple[Kind, Decision], int] = {}
         self._compact_at = COMPACT_EVERY
 
@@ -111,6 +114,20 @@ class RemovalLog:
             ids, tags = self._distinct()
             self._ids, self._tags = array("Q", ids.tobytes()), array("H", tags.tobytes())
             self._compact_at = max(COMPACT_EVERY, 2 * len(self._ids))
+
+    def __len__(self) -> int:
+        """Records held (before the de-duplication that ``removals`` does)."""
+        return len(self._ids)
+
+    def first(self, kind: Kind, position: int) -> bool:
+        """True the first time it is asked about the ID at ``position`` of ``kind``'s results."""
+        seen = self._seen[kind]
+        if position >= len(seen):
+            seen.extend(bytes(position + 1 - len(seen)))
+        if seen[position]:
+            return False
+        seen[position] = 1
+        return True
 
     def removals(self) -> Iterator[Removal]:
         """Posts then users, each by ascending ID, one record per object."""

@@ -18,6 +18,7 @@ import numpy.typing as npt
 
 IdArray = npt.NDArray[np.uint64]
 CodeArray = npt.NDArray[np.uint8]
+PositionArray = npt.NDArray[np.intp]
 
 # IDs gathered into a plain buffer are folded into the sorted array when the buffer holds this
 # many, or an eighth of the sorted array if that is more: folds stay few (each costs a pass over the
@@ -128,16 +129,28 @@ class Verdicts:
 
     def lookup(self, ids: IdArray) -> CodeArray:
         """The reason code of each of ``ids`` (0 where there is no event)."""
+        return self.find(ids)[0]
+
+    def find(self, ids: IdArray) -> tuple[CodeArray, PositionArray]:
+        """The reason code of each of ``ids`` (0: no event) and, where there is one, its position
+        in ``self.ids`` (a number per ID with an event, for bitmaps such as ``RemovalLog``'s)."""
         if not len(self.ids):
-            return np.zeros(len(ids), dtype=np.uint8)
+            return np.zeros(len(ids), dtype=np.uint8), np.zeros(len(ids), dtype=np.intp)
         at = np.searchsorted(self.ids, ids)
         at[at >= len(self.ids)] = 0
         found = self.ids[at] == ids
-        return np.where(found, self.codes[at], np.uint8(NO_REASON)).astype(np.uint8)
+        return np.where(found, self.codes[at], np.uint8(NO_REASON)).astype(np.uint8), at
 
-    def hits_at(self, ids: list[str], codes: CodeArray) -> dict[str, str]:
-        """The reason of each of ``ids`` whose code (from ``lookup``) says it has an event."""
-        return {ids[i]: self.reasons[codes[i] - 1] for i in np.flatnonzero(codes).tolist()}
+    def hits_at(self, ids: list[str], codes: CodeArray, at: PositionArray) -> dict[str, tuple[str, int]]:
+        """(reason, position) of each of ``ids`` whose code (from ``find``) says it has an event."""
+        flagged = np.flatnonzero(codes)
+        reasons = self.reasons
+        return {
+            ids[i]: (reasons[code - 1], position)
+            for i, code, position in zip(
+                flagged.tolist(), codes[flagged].tolist(), at[flagged].tolist(), strict=True
+            )
+        }
 
     def items(self) -> Iterator[tuple[int, str]]:
         for start in range(0, len(self.ids), WRITE_EVERY):  # a million Python objects at a time at most

@@ -38,6 +38,7 @@ from x_compliance.sweeps.ids import MAX_DIGITS, IdArray, IdCollector
 
 _ID = re.compile(r"[0-9]{1,19}")
 JSONObject = dict[str, Any]
+Hits = dict[str, tuple[str, int]]  # id -> (reason, position in the results)
 
 
 class BadRecord(Exception):
@@ -211,16 +212,16 @@ class _Shape:
             for first, data in dataset.chunks():
                 chunk = _Chunk(first, data)
                 self._read(dataset, chunk, tally)
-                post_codes = lookups.posts.lookup(self._ids(dataset, chunk, chunk.posts))
-                user_codes = lookups.users.lookup(self._ids(dataset, chunk, chunk.users))
+                post_codes, post_at = lookups.posts.find(self._ids(dataset, chunk, chunk.posts))
+                user_codes, user_at = lookups.users.find(self._ids(dataset, chunk, chunk.users))
                 touched = np.zeros(len(chunk.lines), dtype=np.bool_)
                 touched[np.asarray(chunk.post_owner, dtype=np.intp)[post_codes != 0]] = True
                 touched[np.asarray(chunk.user_owner, dtype=np.intp)[user_codes != 0]] = True
                 if not touched.any():
                     write(data)
                     continue
-                post_hits = lookups.posts.hits_at(chunk.posts, post_codes)
-                user_hits = lookups.users.hits_at(chunk.users, user_codes)
+                post_hits = lookups.posts.hits_at(chunk.posts, post_codes, post_at)
+                user_hits = lookups.users.hits_at(chunk.users, user_codes, user_at)
                 write(self._rewrite_chunk(chunk, touched, _Rewrite(post_hits, user_hits, log)))
         return tally
 
@@ -245,7 +246,7 @@ class _Shape:
 class _Rewrite:
     """Decisions for the objects of one line, given the chunk's hits; ``changed`` once any applies."""
 
-    def __init__(self, post_hits: dict[str, str], user_hits: dict[str, str], log: RemovalLog) -> None:
+    def __init__(self, post_hits: Hits, user_hits: Hits, log: RemovalLog) -> None:
         self.post_hits = post_hits
         self.user_hits = user_hits
         self.log = log
@@ -258,9 +259,11 @@ class _Rewrite:
         author = self.user_hits.get(author_id) if author_id else None
         if own is None and author is None:
             return True
-        decision = for_post(own, author)
+        decision = for_post(own[0] if own else None, author[0] if author else None)
         assert decision is not None
-        self.log.add(post["id"], "post", decision)  # a scrub too, for databases that hold geo elsewhere
+        # A scrub is logged too, for databases that hold geo elsewhere; a post's own decision once.
+        if decision.via == "author" or (own is not None and self.log.first("post", own[1])):
+            self.log.add(post["id"], "post", decision)
         if decision.action == "remove":
             self.changed = True
             return False
@@ -273,10 +276,11 @@ class _Rewrite:
         own = self.user_hits.get(user["id"])
         if own is None:
             return True
-        decision = for_user(own)
-        assert decision is not None
         self.changed = True
-        self.log.add(user["id"], "user", decision)
+        if self.log.first("user", own[1]):
+            decision = for_user(own[0])
+            assert decision is not None
+            self.log.add(user["id"], "user", decision)
         return False
 
     def posts(self, posts: list[JSONObject]) -> list[JSONObject]:
