@@ -89,9 +89,10 @@ class RemovalLog:
     """Each object's decision, once: 8 bytes of ID and 2 of tag per record, de-duplicated as it goes.
 
     An object seen twice (a post in two pages, an author of many posts) is logged each time and
-    kept once: a removal before a geo scrub, a post's own reason before its author's. The log is
-    compacted to one record per object whenever it has doubled since the last time, so that its
-    size follows the distinct objects, not how often they recur in the dataset.
+    kept once: a removal before a geo scrub, a post's own reason before its author's. Its size
+    follows the distinct objects, not how often they recur: JSON lines log an object's own decision
+    the ``first`` time only, and the log is compacted to one record per object whenever it has
+    doubled since the last time (CSV and Parquet rows, posts removed for their author).
     """
 
     def __init__(self) -> None:
