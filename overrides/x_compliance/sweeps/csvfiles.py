@@ -24,11 +24,10 @@ import numpy as np
 from x_compliance.sweeps.decisions import RemovalLog, for_post, for_user
 from x_compliance.sweeps.errors import DatasetError
 from x_compliance.sweeps.formats import Dataset, Lookups, Tally, writer
-from x_compliance.sweeps.ids import IdArray, IdCollector, Verdicts
+from x_compliance.sweeps.ids import MAX_DIGITS, IdArray, IdCollector, Verdicts
 from x_compliance.sweeps.jsonlines import _as_ids as as_ids  # the one bulk check of ID strings
 
 BATCH_RECORDS: Final = 4096
-MAX_ID_DIGITS: Final = 19
 GEO: Final = "geo"
 EMBEDDED_AUTHOR: Final = "author.id"
 UTF8_BOM: Final = "\ufeff"
@@ -64,12 +63,12 @@ class _Record:
         self.fields = fields
 
 
-def _id(value: str, what: str) -> int:
-    if not (value.isascii() and value.isdigit() and len(value) <= MAX_ID_DIGITS):
+def _id(value: str, what: str) -> None:
+    """``_Bad`` unless ``value`` is an ID: 1-19 ASCII digits."""
+    if not (value.isascii() and value.isdigit() and len(value) <= MAX_DIGITS):
         if not value:
             raise _Bad(f"{what} is empty")
         raise _Bad(f"{what} is not 1-19 digits: {value[:40]!r}")
-    return int(value)
 
 
 class _Reader:
@@ -173,6 +172,7 @@ class CsvPosts:
                         _check(record.fields, columns)
                 except _Bad as bad:
                     raise DatasetError(dataset.path, record.line, str(bad)) from None
+            raise DatasetError(dataset.path, batch[0].line, "the IDs of these records cannot be read")
         tally.posts += len(ids.posts)
         tally.users += len(ids.embedded)
         return ids
