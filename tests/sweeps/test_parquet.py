@@ -124,6 +124,35 @@ def test_empty_dataset_and_one_whose_every_post_goes_give_empty_copies(tmp_path:
     assert copy.schema_arrow.equals(pq.read_schema(gone), check_metadata=True)
 
 
+def test_flattened_columns_as_pandas_writes_them_are_read_and_scrubbed(tmp_path: Path) -> None:
+    # given columns named as twarc-csv names them (author.id, geo.place_id), written to Parquet
+    table = pa.table(
+        {
+            "id": ["1033", "1085", "1054"],
+            "author_id": ["2085", "2085", "2053"],
+            "author.id": ["2085", "2085", "2053"],
+            "geo.place_id": ["01a9", "01a9", "01a9"],
+        }
+    )
+    source = write_parquet(tmp_path / "flat.parquet", table, row_group_size=2)
+    # when it is gathered and applied
+    posts, users = gather(source)
+    body, removals = apply(source)
+    # then the embedded authors count, the scrubbed post's geo column is null, the author's user goes
+    assert (posts, users) == ([1033, 1054, 1085], [2053, 2085])
+    assert pq.read_table(io.BytesIO(body)).to_pylist() == [
+        {"id": "1033", "author_id": "2085", "author.id": "2085", "geo.place_id": None},
+        {"id": "1085", "author_id": "2085", "author.id": "2085", "geo.place_id": "01a9"},
+    ]
+    assert {
+        "id": "2053",
+        "kind": "user",
+        "action": "remove",
+        "reason": "deactivated",
+        "via": "self",
+    } in removals
+
+
 def test_integer_id_columns_are_read_as_ids(tmp_path: Path) -> None:
     ids, authors = pa.array([1000, 1085], pa.int64()), pa.array([2085, None], pa.int64())
     table = pa.table({"id": ids, "author_id": authors})

@@ -98,9 +98,8 @@ class ParquetPosts:
             raise DatasetError(dataset.path, 0, "the Parquet schema has no id column")
         return file, _Columns(file.schema_arrow)
 
-    def _groups(self, dataset: Dataset, columns: list[str] | None) -> Iterator[tuple[int, pa.Table]]:
+    def _groups(self, file: Any, columns: list[str] | None) -> Iterator[tuple[int, pa.Table]]:
         """(rows before it, row group), each read alone; ``columns`` None reads every column."""
-        file, _ = self._open(dataset)
         before = 0
         for number in range(file.num_row_groups):
             group = file.read_row_group(number, columns=columns)
@@ -109,8 +108,8 @@ class ParquetPosts:
 
     def gather(self, dataset: Dataset, posts: IdCollector, users: IdCollector) -> Tally:
         tally = Tally()
-        _, columns = self._open(dataset)
-        for before, group in self._groups(dataset, columns.ids):
+        file, columns = self._open(dataset)
+        for before, group in self._groups(file, columns.ids):
             ids = _Ids(dataset, group, columns, before)
             posts.extend_array(ids.posts)
             users.extend_array(ids.authors[ids.has_author])
@@ -132,7 +131,7 @@ class ParquetPosts:
         with pq.ParquetWriter(out, schema, compression=WRITER_CODEC.get(codec, codec.lower())) as sink:
             if not metadata.num_row_groups:
                 sink.write_table(schema.empty_table())
-            for before, group in self._groups(dataset, None):
+            for before, group in self._groups(file, None):
                 tally.lines += group.num_rows
                 tally.posts += group.num_rows
                 ids = _Ids(dataset, group, columns, before)
