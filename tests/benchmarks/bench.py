@@ -49,6 +49,7 @@ if __package__ in (None, ""):  # run as a script: make the repository's packages
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from tests.benchmarks import _measure as m
+from tests.benchmarks import _sweeps
 from tests.benchmarks._measure import Goal, Report
 
 TOKEN = "bench-token"
@@ -500,6 +501,7 @@ SECTIONS = {
     "memory": memory,
     "emulator": emulator,
     "import": imports,
+    "sweeps": _sweeps.sweeps,  # the sweep's gather and apply against bare parsing (_sweeps.py)
 }
 
 
@@ -512,6 +514,8 @@ def child(args: list[str]) -> dict[str, Any]:
 
     started = time.perf_counter()
     kind = args[0]
+    if kind == "sweep":
+        return _sweeps.child(args[1:])
     if kind == "memory":
         case, contender, base_url, folder, size = args[1:]
         data, count = Path(folder), int(size)

@@ -101,6 +101,10 @@ def test_quick_run_prints_every_figure_and_exits_by_its_verdicts() -> None:
         "run_job peak RSS",
         "upload_ids via emulator peak RSS",
         "import x_compliance",
+        "sweep gather (flat",
+        "sweep apply (pages",
+        "sweep gather peak RSS, ",
+        "sweep apply peak RSS growth",
     ]:
         assert re.search(rf"^\| {re.escape(case)}.* \| x-compliance", table, re.MULTILINE), case
     assert (done.returncode == 1) == ("| MISSED" in table)

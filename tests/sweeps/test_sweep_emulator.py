@@ -36,6 +36,7 @@ def test_sweep_writes_compliant_copies_removals_and_report(
         "flat.jsonl",
         "pages.jsonl.gz",
         "removals.jsonl",
+        "removals.parquet",  # pyarrow is in the dev extra
         "report.json",
     ]
     assert (out / "pages.jsonl.gz").read_bytes()[:2] == b"\x1f\x8b"

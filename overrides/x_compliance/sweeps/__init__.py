@@ -5,7 +5,8 @@ with X's tweets and users jobs (recorded step by step in a SQLite state, so that
 continues where it stopped), and writes the compliant copies, ``removals.jsonl`` and
 ``report.json``. The parts, each a module of its own:
 
-- ``formats`` (the reader/writer interface, gzip, detection) and ``jsonlines`` (its plug-ins);
+- ``formats`` (the reader/writer interface, gzip, detection) and its plug-ins: ``jsonlines``,
+  ``csvfiles``, ``parquetfiles`` (pyarrow, the ``parquet`` extra; also ``removals.parquet``);
 - ``ids``: distinct IDs and results as sorted 64-bit arrays;
 - ``decisions``: what the results mean for each post and user object;
 - ``state``: the SQLite store; ``runner``: the jobs; ``output``: atomic files;

@@ -21,10 +21,13 @@ from collections.abc import Iterator
 from typing import Final, Literal, NamedTuple
 
 import numpy as np
+import numpy.typing as npt
 import orjson
 from attrs import define, field, frozen
 
 SCRUB_GEO: Final = "scrub_geo"
+YIELD_EVERY: Final = 1_000_000
+COMPACT_EVERY: Final = 1 << 18
 
 Kind = Literal["post", "user"]
 Action = Literal["remove", "scrub_geo"]
@@ -83,10 +86,13 @@ class Removal:
 
 
 class RemovalLog:
-    """Each object's decision, once: 8 bytes of ID and 2 of tag per record, de-duplicated at the end.
+    """Each object's decision, once: 8 bytes of ID and 2 of tag per record, de-duplicated as it goes.
 
     An object seen twice (a post in two pages, an author of many posts) is logged each time and
-    kept once: a removal before a geo scrub, a post's own reason before its author's.
+    kept once: a removal before a geo scrub, a post's own reason before its author's. Its size
+    follows the distinct objects, not how often they recur: JSON lines log an object's own decision
+    the ``first`` time only, and the log is compacted to one record per object whenever it has
+    doubled since the last time (CSV and Parquet rows, posts removed for their author).
     """
 
     def __init__(self) -> None:
@@ -96,6 +102,7 @@ class RemovalLog:
         # once, so the log grows with the distinct IDs, not with how often the datasets repeat them.
         self._seen: dict[Kind, bytearray] = {"post": bytearray(), "user": bytearray()}
         self._tag_of: dict[tuple[Kind, Decision], int] = {}
+        self._compact_at = COMPACT_EVERY
 
     def add(self, id_: str, kind: Kind, decision: Decision) -> None:
         key = (kind, decision)
@@ -104,6 +111,10 @@ class RemovalLog:
             tag = self._tag_of[key] = len(self._tag_of)
         self._ids.append(int(id_))
         self._tags.append(tag)
+        if len(self._ids) >= self._compact_at:
+            ids, tags = self._distinct()
+            self._ids, self._tags = array("Q", ids.tobytes()), array("H", tags.tobytes())
+            self._compact_at = max(COMPACT_EVERY, 2 * len(self._ids))
 
     def __len__(self) -> int:
         """Records held (before the de-duplication that ``removals`` does)."""
@@ -124,6 +135,16 @@ class RemovalLog:
         if not self._ids:
             return
         keys = list(self._tag_of)
+        ids, tags = self._distinct()
+        for start in range(0, len(ids), YIELD_EVERY):  # Python objects for a slice at a time, not all
+            stop = start + YIELD_EVERY
+            for id_, tag in zip(ids[start:stop].tolist(), tags[start:stop].tolist(), strict=True):
+                k, decision = keys[tag]
+                yield Removal(str(id_), k, decision.action, decision.reason, decision.via)
+
+    def _distinct(self) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint16]]:
+        """One record per object, the preferred one: users after posts, each kind by ascending ID."""
+        keys = list(self._tag_of)
         ids = np.frombuffer(self._ids, dtype=np.uint64)
         tags = np.frombuffer(self._tags, dtype=np.uint16)
         kind = np.array([k == "user" for k, _ in keys], dtype=np.uint8)[tags]
@@ -134,9 +155,7 @@ class RemovalLog:
         ids, tags, kind = ids[order], tags[order], kind[order]
         first = np.ones(len(ids), dtype=bool)
         first[1:] = (ids[1:] != ids[:-1]) | (kind[1:] != kind[:-1])
-        for id_, tag in zip(ids[first].tolist(), tags[first].tolist(), strict=True):
-            k, decision = keys[tag]
-            yield Removal(str(id_), k, decision.action, decision.reason, decision.via)
+        return ids[first], tags[first]
 
 
 @define

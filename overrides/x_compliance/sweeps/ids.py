@@ -20,9 +20,11 @@ IdArray = npt.NDArray[np.uint64]
 CodeArray = npt.NDArray[np.uint8]
 PositionArray = npt.NDArray[np.intp]
 
-# IDs gathered into a plain buffer are folded into the sorted array this many at a time: the
-# buffer is the only part that grows with the dataset before the fold removes its duplicates.
-FOLD_EVERY: Final = 4_000_000
+# IDs gathered into a plain buffer are folded into the sorted array when the buffer holds this
+# many, or an eighth of the sorted array if that is more: folds stay few (each costs a pass over the
+# sorted array), and the buffer at most 1 byte per distinct ID beside the array's 8.
+FOLD_EVERY: Final = 1 << 18
+FOLD_FRACTION: Final = 8
 NO_REASON: Final = 0
 MAX_DIGITS: Final = 19
 WRITE_EVERY: Final = 1_000_000
@@ -31,33 +33,54 @@ WRITE_EVERY: Final = 1_000_000
 class IdCollector:
     """Distinct IDs, added as they are read (``extend_array``) and read back sorted (``sorted``).
 
-    Added IDs wait in a buffer; each full buffer becomes a sorted run of distinct IDs, and runs of
-    like size are merged as they pile up (as a log-structured merge does), so that the work stays
-    N log N and there are never more than a few dozen runs, nor much memory beyond the IDs.
+    Added IDs wait in a buffer; a full buffer is folded into one sorted array of distinct IDs, each
+    new ID put in its place. The buffer is full at ``FOLD_EVERY`` IDs or an eighth of the array, so
+    that folds stay few (each is a pass over the array) while the memory stays 8 bytes per distinct
+    ID, and at most about 21 during a fold (the old array, the new one, a mask, the buffer and the
+    new IDs' places): the sweep's bound is 24 (see the README's "Sweeps at scale").
     """
 
     def __init__(self) -> None:
-        self._runs: list[IdArray] = []
+        self._sorted: IdArray = np.empty(0, dtype=np.uint64)
         self._pending = array("Q")
 
     def extend_array(self, ids: IdArray) -> None:
-        self._pending.frombytes(ids.astype(np.uint64, copy=False).tobytes())
-        if len(self._pending) >= FOLD_EVERY:
-            self._fold()
+        self._pending.frombytes(np.ascontiguousarray(ids, dtype=np.uint64).tobytes())
+        self._maybe_fold()
 
     def sorted(self) -> IdArray:
         """Every distinct ID added so far, ascending."""
-        self._fold(everything=True)
-        return self._runs[0] if self._runs else np.empty(0, dtype=np.uint64)
+        self._fold()
+        return self._sorted
 
-    def _fold(self, everything: bool = False) -> None:
-        if self._pending:
-            self._runs.append(np.unique(np.frombuffer(self._pending, dtype=np.uint64)))
-            self._pending = array("Q")
-        runs = self._runs
-        while len(runs) > 1 and (everything or 2 * len(runs[-1]) >= len(runs[-2])):
-            last = runs.pop()
-            runs[-1] = np.union1d(runs[-1], last).astype(np.uint64, copy=False)
+    def _maybe_fold(self) -> None:
+        if len(self._pending) >= max(FOLD_EVERY, len(self._sorted) // FOLD_FRACTION):
+            self._fold()
+
+    def _fold(self) -> None:
+        """Merge the buffer into the sorted array: only IDs not in it yet, each put in its place."""
+        if not self._pending:
+            return
+        pending = np.unique(np.frombuffer(self._pending, dtype=np.uint64))
+        self._pending = array("Q")
+        old = self._sorted
+        if len(old):
+            at = np.searchsorted(old, pending)
+            known = old[np.minimum(at, len(old) - 1)] == pending
+            pending, at = pending[~known], at[~known]
+            del known
+            if not len(pending):  # all seen before (a dataset that repeats itself): nothing to merge
+                return
+        else:
+            at = np.zeros(len(pending), dtype=np.intp)
+        merged = np.empty(len(old) + len(pending), dtype=np.uint64)
+        new_places = at + np.arange(len(pending))  # its rank in old, plus the new IDs before it
+        fresh = np.ones(len(merged), dtype=bool)
+        fresh[new_places] = False
+        merged[fresh] = old
+        del fresh
+        merged[new_places] = pending
+        self._sorted = merged
 
 
 def write_ids(ids: IdArray, file: BinaryIO) -> None:
@@ -78,7 +101,9 @@ class Verdicts:
 
     @classmethod
     def from_results(cls, results: Iterable[tuple[int, str]]) -> Verdicts:
-        """From (id, reason) pairs; the first reason of an id that appears twice wins."""
+        """From (id, reason) pairs; the first reason of an id that appears twice wins.
+
+        Memory: 9 bytes per result while reading, at most 26 while sorting, 9 once done."""
         names: dict[str, int] = {}
         ids = array("Q")
         codes = array("B")
@@ -88,10 +113,16 @@ class Verdicts:
                 raise ValueError("more than 255 different reasons in the results")
             ids.append(id_)
             codes.append(code)
-        id_array = np.frombuffer(ids, dtype=np.uint64) if ids else np.empty(0, np.uint64)
-        code_array = np.frombuffer(codes, dtype=np.uint8) if codes else np.empty(0, np.uint8)
-        unique, first = np.unique(id_array, return_index=True)
-        return cls(unique.astype(np.uint64), code_array[first], tuple(names))
+        if not ids:
+            return cls(np.empty(0, np.uint64), np.empty(0, np.uint8), tuple(names))
+        order = np.argsort(np.frombuffer(ids, dtype=np.uint64), kind="stable")  # ties keep their order
+        sorted_ids = np.frombuffer(ids, dtype=np.uint64)[order]
+        del ids
+        sorted_codes = np.frombuffer(codes, dtype=np.uint8)[order]
+        del order, codes
+        first = np.ones(len(sorted_ids), dtype=bool)
+        first[1:] = sorted_ids[1:] != sorted_ids[:-1]
+        return cls(sorted_ids[first], sorted_codes[first], tuple(names))
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -122,5 +153,7 @@ class Verdicts:
         }
 
     def items(self) -> Iterator[tuple[int, str]]:
-        for id_, code in zip(self.ids.tolist(), self.codes.tolist(), strict=True):
-            yield id_, self.reasons[code - 1]
+        for start in range(0, len(self.ids), WRITE_EVERY):  # a million Python objects at a time at most
+            stop = start + WRITE_EVERY
+            for id_, code in zip(self.ids[start:stop].tolist(), self.codes[start:stop].tolist(), strict=True):
+                yield id_, self.reasons[code - 1]

@@ -21,6 +21,7 @@ from x_compliance.sweeps.errors import DatasetChangedError, DatasetError, SweepE
 from x_compliance.sweeps.formats import Lookups, detect
 from x_compliance.sweeps.ids import IdArray, IdCollector, Verdicts, write_ids
 from x_compliance.sweeps.output import remove_leftovers, replace_when_done, sha256, write_bytes
+from x_compliance.sweeps.parquetfiles import has_pyarrow, write_removals
 from x_compliance.sweeps.progress import Phase, ProgressCallback, SweepProgress
 from x_compliance.sweeps.report import DatasetReport, JobReport, OutputFile, SweepReport
 from x_compliance.sweeps.runner import JOB_TYPES, JobRunner, part_file, results_file
@@ -28,6 +29,7 @@ from x_compliance.sweeps.state import AttemptRow, DatasetRow, PartRow, Store, Sw
 
 DEFAULT_STATE: Final = ".x-compliance"
 REMOVALS: Final = "removals.jsonl"
+REMOVALS_PARQUET: Final = "removals.parquet"
 REPORT: Final = "report.json"
 LOCK: Final = "lock"
 
@@ -216,6 +218,10 @@ class _Sweep:
                 counts.add(removal)
                 file.write(removal.to_json())
         outputs.append(OutputFile(str(self.out / REMOVALS), sha256(self.out / REMOVALS)))
+        if has_pyarrow():  # the same records for data engines (the parquet extra): see parquetfiles
+            with replace_when_done(self.out / REMOVALS_PARQUET) as file:
+                write_removals(log.removals(), file)
+            outputs.append(OutputFile(str(self.out / REMOVALS_PARQUET), sha256(self.out / REMOVALS_PARQUET)))
         parts = {(p.type, p.part): p.ids for p in self.store.parts(current.id)}
         report = SweepReport(
             id=current.id,
@@ -284,7 +290,7 @@ def _input(path: Path) -> Path:
 def _check_targets(paths: list[Path], out: Path) -> None:
     names: dict[str, Path] = {}
     for path in paths:
-        if path.name in (REMOVALS, REPORT) or path.name in names:
+        if path.name in (REMOVALS, REMOVALS_PARQUET, REPORT) or path.name in names:
             raise DatasetError(
                 path, 0, f"its copy would be {out / path.name}, a name another output file takes; rename it"
             )
