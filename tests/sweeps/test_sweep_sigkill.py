@@ -75,7 +75,7 @@ def make_datasets(folder: Path) -> list[Path]:
 def command(datasets: list[Path], out: Path, state: Path) -> list[str]:
     return [
         sys.executable, "-m", "x_compliance", "sweep", *map(str, datasets),
-        "-o", str(out), "--state", str(state), "--ids-per-job", "80", "--json",
+        "-o", str(out), "--state", str(state), "--ids-per-job", "50", "--json",
     ]  # fmt: skip
 
 
