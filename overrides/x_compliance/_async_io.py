@@ -93,8 +93,9 @@ class ClosingIterator(Generic[T]):
     def __init__(self, items: AsyncGenerator[T, None]) -> None:
         self._items = items
 
-    def __aiter__(self) -> ClosingIterator[T]:
-        return self
+    def __aiter__(self) -> AsyncGenerator[T, None]:
+        # The generator itself, so that an async for loop takes each item from it directly.
+        return self._items
 
     async def __anext__(self) -> T:
         return await self._items.__anext__()

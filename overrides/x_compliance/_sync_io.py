@@ -45,8 +45,10 @@ class ClosingIterator(Generic[T]):
     def __init__(self, items: Generator[T, None, None]) -> None:
         self._items = items
 
-    def __iter__(self) -> ClosingIterator[T]:
-        return self
+    def __iter__(self) -> Generator[T, None, None]:
+        # The generator itself, so that a for loop takes each item from it directly: a __next__
+        # of this class would cost a Python call per result.
+        return self._items
 
     def __next__(self) -> T:
         return self._items.__next__()
