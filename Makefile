@@ -57,7 +57,7 @@ check-generated: $(GEN_BIN)/.installed $(BIN)/.installed
 	$(BIN)/python overrides/scripts/unasync.py --check
 	rm -rf .scratch/generated && mkdir -p .scratch
 	$(call generate,.scratch/generated/x_compliance_api)
-	diff -r generated/x_compliance_api .scratch/generated/x_compliance_api \
+	diff -r -x __pycache__ generated/x_compliance_api .scratch/generated/x_compliance_api \
 	  || { echo "generated/ differs from a fresh generation: run make generate and commit"; exit 1; }
 	rm -rf .scratch/generated
 
