@@ -50,3 +50,14 @@ def test_importing_the_client_loads_neither_numpy_nor_sqlite3() -> None:
     )
     shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert shown.split() == ["False", "False", "True", "True"]
+
+
+def test_an_id_with_several_results_takes_a_removal_over_a_geo_scrub() -> None:
+    # given results where post 7 was geo-scrubbed, then deleted, and post 9 the other way round
+    verdicts = Verdicts.from_results([(7, "scrub_geo"), (9, "suspended"), (7, "deleted"), (9, "scrub_geo")])
+
+    # when their reasons are looked up
+    codes = verdicts.lookup(np.array([7, 9], dtype=np.uint64))
+
+    # then both are removals, whatever order the events came in
+    assert [verdicts.reasons[code - 1] for code in codes.tolist()] == ["deleted", "suspended"]

@@ -315,3 +315,57 @@ def test_progress_tells_phases_parts_jobs_statuses_and_bytes(run: Run) -> None:
     )
     assert downloads and max(e.bytes_down for e in downloads) == max(e.total or 0 for e in downloads)
     assert {e.status for e in events if e.phase == "jobs"} >= {"created", "complete"}
+
+
+# Found in review ----------------------------------------------------------------------------------
+
+
+def test_posts_without_author_ids_and_empty_pages_are_swept(
+    client: xc.ComplianceClient, tmp_path: Path
+) -> None:
+    # given flat posts with no author_id, and pages without authors followed by empty pages
+    flat = tmp_path / "flat.jsonl"
+    flat.write_text('{"id":"1790000000000000010","text":"x"}\n{"id":"1790000000000000015","text":"y"}\n')
+    pages = tmp_path / "pages.jsonl"
+    empty = '{"data":[],"meta":{"result_count":0}}\n'
+    pages.write_text('{"data":[{"id":"1790000000000000020"}],"meta":{}}\n' + empty * 3000)
+
+    # when they are swept
+    report = xc.sweep(client, [flat, pages], tmp_path / "out", state=tmp_path / "state")
+
+    # then the posts are judged by their own results, the empty pages kept as they were
+    assert (tmp_path / "out" / "flat.jsonl").read_text() == '{"id":"1790000000000000015","text":"y"}\n'
+    assert (tmp_path / "out" / "pages.jsonl").read_text().endswith(empty * 3000)
+    assert report.posts_removed == {"deleted": 2}
+
+
+def test_flat_post_whose_embedded_author_was_removed_is_removed(
+    client: xc.ComplianceClient, tmp_path: Path
+) -> None:
+    # given a flat post whose author is only its embedded author object, a deleted user
+    flat = tmp_path / "flat.jsonl"
+    flat.write_text('{"id":"1790000000000000015","author":{"id":"1400000000"},"text":"x"}\n')
+
+    # when it is swept
+    report = xc.sweep(client, [flat], tmp_path / "out", state=tmp_path / "state")
+
+    # then the post goes because of its author, and both are logged
+    assert (tmp_path / "out" / "flat.jsonl").read_bytes() == b""
+    assert report.posts_removed_via_author == {"deleted": 1}
+    removals = (tmp_path / "out" / "removals.jsonl").read_text().splitlines()
+    assert [json.loads(r)["kind"] for r in removals] == ["post", "user"]
+
+
+def test_a_refused_dataset_leaves_the_state_free_for_another_sweep(
+    client: xc.ComplianceClient, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text":"no id"}\n')
+    good = tmp_path / "good.jsonl"
+    good.write_text('{"id":"1790000000000000011","author_id":"1400000005"}\n')
+    with pytest.raises(xc.DatasetError):
+        xc.sweep(client, [bad], tmp_path / "out", state=tmp_path / "state")
+
+    report = xc.sweep(client, [good], tmp_path / "out", state=tmp_path / "state")
+
+    assert report.posts_removed == {"suspended": 1}

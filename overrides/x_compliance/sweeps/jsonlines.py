@@ -49,7 +49,7 @@ def _loads(line: bytes) -> object:
     try:
         return orjson.loads(line)
     except orjson.JSONDecodeError:
-        try:  # what orjson refuses and json reads (integers beyond 64 bits)
+        try:  # what orjson refuses and json reads (NaN, a lone surrogate escape)
             return json.loads(line)
         except ValueError:
             raise BadRecord("not valid JSON") from None
@@ -75,6 +75,8 @@ def _objects(container: JSONObject, key: str, what: str) -> list[JSONObject]:
 def _as_ids(ids: list[str]) -> IdArray | None:
     """The IDs as unsigned 64-bit integers, or None when any is not 1-19 ASCII digits: checked
     at C speed (one join, one conversion), not one regular expression per ID."""
+    if not ids:  # a chunk without IDs of this kind (no author_id, empty pages) is not a bad one
+        return np.empty(0, dtype=np.uint64)
     try:
         joined = "".join(ids)
     except TypeError:  # a number, a list, ...
@@ -403,10 +405,11 @@ class FlatPosts(_Shape):
             _checked(author.get("id"), "the embedded author")
 
     def rewrite(self, record: JSONObject, rewrite: _Rewrite) -> JSONObject | None:
+        keeps = rewrite.keeps_post(record)  # first: the post's author may be only its embedded one
         author = record.get("author")
         if author is not None and not rewrite.keeps_user(author):
             del record["author"]
-        return record if rewrite.keeps_post(record) else None
+        return record if keeps else None
 
 
 FORMATS: Final = (ResponsePages(), FlatPosts())

@@ -111,11 +111,12 @@ class _Sweep:
     def run(self, name: str | None, timeout: float | None, restart: bool) -> SweepReport:
         current = None if restart else self.store.latest()
         if current is not None and not self._same_command(current):
-            if current.finished_at is None:
+            # One that never got as far as its plan (a dataset refused, say) made no job: replace it.
+            if current.finished_at is None and current.planned:
                 raise SweepError(
-                    f"the state folder {self.state} holds an unfinished sweep of other datasets or "
-                    "another output folder: run that command to finish it, or use --restart "
-                    "(restart=True) or another --state"
+                    f"the state folder {self.state} holds an unfinished sweep of other datasets, "
+                    "another output folder or another --ids-per-job: run that command to finish it, "
+                    "or use --restart (restart=True) or another --state"
                 )
             current = None
         if current is not None and current.finished_at is not None:
