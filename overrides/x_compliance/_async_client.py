@@ -47,10 +47,10 @@ from x_compliance._upload import (
     refuses_upload,
 )
 from x_compliance._wait import Poller
-from x_compliance.errors import ComplianceError, UploadError
+from x_compliance.errors import APIConnectionError, ComplianceError, UploadError
 from x_compliance.rate_limits import GET_JOB
 from x_compliance.results import ComplianceResult, LineReader
-from x_compliance_api.models import ComplianceJob
+from x_compliance_api.models import ComplianceJob, JobStatus
 
 logger = logging.getLogger(c.LOGGER_NAME)
 guard_library_logs()
@@ -310,10 +310,30 @@ class AsyncComplianceClient(ClientCore):
         chunks: Callable[[], Iterator[bytes]],
         progress: Progress | None,
     ) -> None:
-        exchange, request = self._storage_exchange(plain_upload_request(job, size))
-        response = await self._send(exchange, request, body=lambda: self._body(chunks(), size, progress))
-        if not response.is_success:
-            raise storage_error(response, UploadError, "taking the upload")
+        """One PUT of the whole upload. An answer lost after the body went out (a broken
+        connection, a timeout, a 5xx) may hide an upload storage kept: X is asked whether the job
+        still waits for it before the body is sent again, so a job never takes its IDs twice."""
+        exchange, request = self._storage_exchange(plain_upload_request(job, size), idempotent=False)
+        for retry in range(1, self.retry_policy.max_retries + 2):
+            failure: ComplianceError
+            try:
+                response = await self._send(
+                    exchange, request, body=lambda: self._body(chunks(), size, progress)
+                )
+            except APIConnectionError as error:
+                failure = error  # it may have reached storage: never-reached ones were retried
+            else:
+                if response.is_success:
+                    return
+                failure = storage_error(response, UploadError, "taking the upload")
+                if response.status_code not in self.retry_policy.retryable_statuses:
+                    raise failure
+            if retry > self.retry_policy.max_retries:
+                raise failure
+            if (await self.get_job(job.id)).status != JobStatus.CREATED:
+                logger.info("upload to job %s: the answer was lost, but X has the file", job.id)
+                return
+            await self._sleep(self.retry_policy.backoff(retry))
 
     async def _body(self, chunks: Iterator[bytes], size: int, progress: Progress | None) -> io.Stream[bytes]:
         """An upload's body: ``chunks``, each read (and checked) in a worker thread."""

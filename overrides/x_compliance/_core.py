@@ -90,14 +90,17 @@ class ClientCore:
         )
         return exchange, request
 
-    def _storage_exchange(self, request: dict[str, Any]) -> tuple[Exchange, dict[str, Any]]:
+    def _storage_exchange(
+        self, request: dict[str, Any], idempotent: bool = True
+    ) -> tuple[Exchange, dict[str, Any]]:
         """Retry state for a request to a signed storage URL (no rate-limit bucket), and the
-        request with the client's timeout."""
+        request with the client's timeout. Not ``idempotent``: resent only when it cannot have
+        reached storage."""
         exchange = Exchange(
             method=request["method"],
             url=request["url"],
             policy=self.retry_policy,
-            idempotent=True,
+            idempotent=idempotent,
             secrets=(self._token,),
             clock=self._clock,
         )

@@ -19,6 +19,7 @@ import x_compliance as xc
 from tests.client.scripted import JOB, TOKEN, Driver, job_response, json_response, rate_headers
 from x_compliance import _constants
 from x_compliance._files import read_ahead
+from x_compliance.emulator import Emulator
 
 Api = Callable[..., Driver]
 FUTURE = "2099-01-01T00:00:00.000Z"
@@ -194,10 +195,12 @@ def test_clean_file_resent_whole_after_dropped_connection(
     monkeypatch.setattr(_constants, "TRANSFER_BLOCK", 4)
     path = tmp_path / "ids.txt"
     path.write_bytes(b"11\n22\n33\n44\n")
-    x = api(httpx.WriteError("broken pipe"), httpx.Response(200))
+    # a broken connection may hide an upload storage kept: X is asked before the file goes again
+    x = api(httpx.WriteError("broken pipe"), job_response(upload_expires_at=FUTURE), httpx.Response(200))
 
     assert x.upload_ids(UPLOADABLE, path) == 4
-    assert [r.content for r in x.script.requests] == [b"11\n22\n33\n44\n"] * 2
+    assert [r.method for r in x.script.requests] == ["PUT", "GET", "PUT"]
+    assert [r.content for r in x.script.requests if r.method == "PUT"] == [b"11\n22\n33\n44\n"] * 2
 
 
 def test_read_ahead_hands_on_items_then_the_producers_error() -> None:
@@ -245,10 +248,30 @@ def test_storage_expired_token_is_upload_expired(api: Api) -> None:
 
 
 def test_plain_upload_resent_whole_after_dropped_connection(api: Api) -> None:
-    x = api(httpx.WriteError("broken pipe"), httpx.Response(200))
+    x = api(httpx.WriteError("broken pipe"), job_response(upload_expires_at=FUTURE), httpx.Response(200))
 
     assert x.upload_ids(UPLOADABLE, ["1", "2"]) == 2
-    assert [r.content for r in x.script.requests] == [b"1\n2\n", b"1\n2\n"]
+    assert [r.content for r in x.script.requests if r.method == "PUT"] == [b"1\n2\n", b"1\n2\n"]
+
+
+@pytest.mark.parametrize("status", [500, 503])
+def test_upload_storage_kept_while_its_answer_was_lost_is_not_sent_again(
+    emu: Emulator, tmp_path: Path, status: int
+) -> None:
+    # given storage that keeps the file, then answers with a server error
+    emu.faults.add("upload", status=status, after=True)
+    path = tmp_path / "ids.txt"
+    path.write_bytes(b"10\n11\n12\n")
+
+    with xc.ComplianceClient(bearer_token=emu.token, base_url=emu.base_url) as client:
+        job = client.create_job("tweets")
+        # when the upload's answer is lost
+        sent = client.upload_ids(job, path)
+        done = client.wait_for_job(job, timeout=30)
+
+    # then X was asked instead of sending the file again: the job took one upload
+    assert sent == 3 and done.status == "complete"
+    assert len(emu.uploads(job.id)) == 1
 
 
 def test_upload_by_id_fetches_the_job_first(api: Api) -> None:
