@@ -209,6 +209,8 @@ def _decide(group: pa.Table, ids: _Ids, columns: _Columns, lookups: Lookups, log
         decision = for_user(_reason(lookups.users, int(user[row])))
         assert decision is not None
         log.add(str(ids.embedded[row]), "user", decision)
+    # DESIGN.md "Sweeps": a post's author is author_id, else its embedded author (as JSON lines decide).
+    by = np.where(ids.has_author, by, user)
     hits = np.flatnonzero(own | by)
     if not len(hits):
         return group
