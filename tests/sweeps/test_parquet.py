@@ -240,3 +240,23 @@ def test_removals_parquet_holds_the_records_of_removals_jsonl(tmp_path: Path) ->
     assert table.schema.names == ["id", "kind", "action", "reason", "via"]
     assert table.to_pylist() == [json.loads(r.to_json()) for r in log.removals()]
     assert table.num_rows > 0
+
+
+def test_removals_parquet_writes_one_row_group_per_batch_of_records(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given more removals than one batch holds (a batch of 4 here)
+    source = cases_dataset(tmp_path / "posts.parquet")
+    dataset, log = detect(source), RemovalLog()
+    dataset.format.apply(dataset, io.BytesIO(), emulator_lookups(*gather(source)), log)
+    monkeypatch.setattr("x_compliance.sweeps.parquetfiles.REMOVALS_BATCH", 4)
+    # when they are written as removals.parquet
+    out = io.BytesIO()
+    write_removals(log.removals(), out)
+    # then each batch is a row group, and together they hold the records of removals.jsonl in order
+    records = [json.loads(r.to_json()) for r in log.removals()]
+    file = pq.ParquetFile(io.BytesIO(out.getvalue()))
+    assert [file.metadata.row_group(n).num_rows for n in range(file.num_row_groups)] == [
+        min(4, len(records) - start) for start in range(0, len(records), 4)
+    ]
+    assert file.read().to_pylist() == records
