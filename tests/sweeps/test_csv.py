@@ -143,6 +143,41 @@ def test_csv_without_author_column_is_judged_by_post_ids_alone(tmp_path: Path) -
 
 
 @pytest.mark.parametrize(
+    ("header", "row"),
+    [("id,author.id,text", "1015,2060,x"), ("id,author_id,author.id,text", "1015,,2060,x")],
+    ids=["no-author_id-column", "empty-author_id"],
+)
+def test_csv_row_whose_embedded_author_was_removed_is_removed(tmp_path: Path, header: str, row: str) -> None:
+    # given a row whose author is given only by author.id, a user the emulator says is deleted, and a
+    # row whose embedded author is clean
+    source = tmp_path / "embedded.csv"
+    source.write_bytes(f"{header}\n{row}\n1085,{'2085,' * header.count('author')}y\n".encode())
+    assert expected_post("1015", "2060") == ("remove", "deleted", "author")
+    assert expected_user("2060") == "deleted" and expected_post("1085", "2085") is None
+    # when the dataset is applied on the emulator's results
+    body, removals = apply(source)
+    # then the row goes for its author, and both the post and the embedded user are logged
+    assert [r["id"] for r in csv_rows(body)] == ["1085"]
+    assert removals == [
+        {"id": "1015", "kind": "post", "action": "remove", "reason": "deleted", "via": "author"},
+        {"id": "2060", "kind": "user", "action": "remove", "reason": "deleted", "via": "self"},
+    ]
+
+
+def test_csv_embedded_user_with_a_result_is_logged_though_author_id_is_clean(tmp_path: Path) -> None:
+    # given a row whose author_id is clean but whose embedded author.id the emulator says is suspended
+    source = tmp_path / "both.csv"
+    source.write_bytes(b"id,author_id,author.id\n1085,2085,2091\n")
+    # when it is applied
+    body, removals = apply(source)
+    # then the post is kept (its author is author_id, as in JSON lines) and the user object is logged
+    assert body == b"id,author_id,author.id\n1085,2085,2091\n"
+    assert removals == [
+        {"id": "2091", "kind": "user", "action": "remove", "reason": "suspended", "via": "self"}
+    ]
+
+
+@pytest.mark.parametrize(
     ("body", "bad_line", "problem"),
     [
         (b"id,author_id\n1000,2085\n10x0,2085\n", 3, "id is not 1-19 digits"),

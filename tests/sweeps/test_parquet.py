@@ -153,6 +153,32 @@ def test_flattened_columns_as_pandas_writes_them_are_read_and_scrubbed(tmp_path:
     } in removals
 
 
+@pytest.mark.parametrize("embedded", ["author", "author.id"], ids=["struct", "flattened"])
+def test_parquet_row_whose_embedded_author_was_removed_is_removed(tmp_path: Path, embedded: str) -> None:
+    # given rows whose author is given only by an embedded author (a struct, or an author.id column),
+    # one the emulator says is deleted, one clean, and a row whose author_id is null beside them
+    authors = ["2060", "2085", "2060"]
+    column = [{"id": a, "username": f"user{a}"} for a in authors] if embedded == "author" else authors
+    table = pa.table({"id": ["1015", "1085", "1025"], "author_id": [None, None, None], embedded: column})
+    source = write_parquet(tmp_path / "embedded.parquet", table.drop_columns(["author_id"]), 2)
+    nulls = write_parquet(
+        tmp_path / "nulls.parquet", table.cast(table.schema.set(1, pa.field("author_id", pa.string()))), 2
+    )
+    assert expected_post("1015", "2060") == ("remove", "deleted", "author")
+    assert expected_post("1025", "2060") == ("remove", "deleted", "author")
+    assert expected_user("2060") == "deleted" and expected_post("1085", "2085") is None
+    for dataset in (source, nulls):
+        # when it is applied on the emulator's results
+        body, removals = apply(dataset)
+        # then the posts of the deleted author go for their author, and the user is logged as removed
+        assert pq.read_table(io.BytesIO(body)).column("id").to_pylist() == ["1085"]
+        assert removals == [
+            {"id": "1015", "kind": "post", "action": "remove", "reason": "deleted", "via": "author"},
+            {"id": "1025", "kind": "post", "action": "remove", "reason": "deleted", "via": "author"},
+            {"id": "2060", "kind": "user", "action": "remove", "reason": "deleted", "via": "self"},
+        ]
+
+
 def test_integer_id_columns_are_read_as_ids(tmp_path: Path) -> None:
     ids, authors = pa.array([1000, 1085], pa.int64()), pa.array([2085, None], pa.int64())
     table = pa.table({"id": ids, "author_id": authors})
@@ -214,3 +240,23 @@ def test_removals_parquet_holds_the_records_of_removals_jsonl(tmp_path: Path) ->
     assert table.schema.names == ["id", "kind", "action", "reason", "via"]
     assert table.to_pylist() == [json.loads(r.to_json()) for r in log.removals()]
     assert table.num_rows > 0
+
+
+def test_removals_parquet_writes_one_row_group_per_batch_of_records(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given more removals than one batch holds (a batch of 4 here)
+    source = cases_dataset(tmp_path / "posts.parquet")
+    dataset, log = detect(source), RemovalLog()
+    dataset.format.apply(dataset, io.BytesIO(), emulator_lookups(*gather(source)), log)
+    monkeypatch.setattr("x_compliance.sweeps.parquetfiles.REMOVALS_BATCH", 4)
+    # when they are written as removals.parquet
+    out = io.BytesIO()
+    write_removals(log.removals(), out)
+    # then each batch is a row group, and together they hold the records of removals.jsonl in order
+    records = [json.loads(r.to_json()) for r in log.removals()]
+    file = pq.ParquetFile(io.BytesIO(out.getvalue()))
+    assert [file.metadata.row_group(n).num_rows for n in range(file.num_row_groups)] == [
+        min(4, len(records) - start) for start in range(0, len(records), 4)
+    ]
+    assert file.read().to_pylist() == records

@@ -197,29 +197,42 @@ class CsvPosts:
                 own = lookups.posts.lookup(ids.post_ids)
                 by = np.zeros(len(own), dtype=np.uint8)
                 by[ids.author_rows] = lookups.users.lookup(ids.author_ids)
-                hit = own | by
+                user = np.zeros(len(own), dtype=np.uint8)
+                user[ids.embedded_rows] = lookups.users.lookup(ids.embedded_ids)
+                # DESIGN.md "Sweeps": the author is author_id, else the embedded author.id (as JSON
+                # lines decide); a row with an embedded user that has a result is a hit too, to log it.
+                has_author = np.zeros(len(own), dtype=bool)
+                has_author[ids.author_rows] = True
+                by = np.where(has_author, by, user)
+                hit = own | by | user
                 if not hit.any():
                     sink.write(b"".join(record.raw for record in batch))
                     continue
                 for record, row in zip(batch, ids.rows, strict=True):
                     if row < 0 or not hit[row]:
                         sink.write(record.raw)
-                    elif (kept := self._decide(record, columns, lookups, own[row], by[row], log)) is not None:
+                        continue
+                    kept = self._decide(record, columns, lookups, own[row], by[row], user[row], log)
+                    if kept is not None:
                         sink.write(kept)
         return tally
 
     def _decide(
-        self, record: _Record, columns: _Columns, lookups: Lookups, own: int, by: int, log: RemovalLog
+        self,
+        record: _Record,
+        columns: _Columns,
+        lookups: Lookups,
+        own: int,
+        by: int,
+        user: int,
+        log: RemovalLog,
     ) -> bytes | None:
-        """What goes out for a record with a hit: its bytes, new bytes (geo emptied), or None (removed)."""
+        """What goes out for a record with a hit: its bytes, new bytes (geo emptied), or None (removed).
+        ``own``, ``by`` and ``user`` are the codes of the post, its author and its embedded user."""
         fields = record.fields
-        author_reason = _reason(lookups.users, by)
-        if columns.embedded is not None and (embedded := fields[columns.embedded]):
-            code = lookups.users.lookup(np.array([int(embedded)], dtype=np.uint64))[0]
-            user = for_user(_reason(lookups.users, int(code)))
-            if user is not None:
-                log.add(embedded, "user", user)
-        decision = for_post(_reason(lookups.posts, own), author_reason)
+        if columns.embedded is not None and (decided := for_user(_reason(lookups.users, user))) is not None:
+            log.add(fields[columns.embedded], "user", decided)
+        decision = for_post(_reason(lookups.posts, own), _reason(lookups.users, by))
         if decision is None:
             return record.raw
         log.add(fields[columns.id], "post", decision)
@@ -235,8 +248,8 @@ class CsvPosts:
 
 
 class _BatchIds:
-    """The IDs of one batch: a post ID per data record, the author IDs with the rows they belong to,
-    the embedded authors, as found, then (``convert``) as arrays; ``rows`` maps each record to its
+    """The IDs of one batch: a post ID per data record, the author IDs and the embedded authors with
+    the rows they belong to, as found, then (``convert``) as arrays; ``rows`` maps each record to its
     row of ``posts`` (-1: a blank line)."""
 
     def __init__(self) -> None:
@@ -244,6 +257,7 @@ class _BatchIds:
         self.authors: list[str] = []
         self.author_rows: list[int] = []
         self.embedded: list[str] = []
+        self.embedded_rows: list[int] = []
         self.rows: list[int] = []
         self.post_ids = self.author_ids = self.embedded_ids = np.empty(0, dtype=np.uint64)
 
@@ -256,6 +270,7 @@ class _BatchIds:
             self.author_rows.append(row)
         if columns.embedded is not None and (embedded := fields[columns.embedded]):
             self.embedded.append(embedded)
+            self.embedded_rows.append(row)
 
     def convert(self) -> bool:
         """The IDs as ``uint64`` arrays; False when any is not 1-19 digits (one test for them all)."""

@@ -15,7 +15,7 @@ was read. Row numbers (from 1, across row groups) stand for line numbers in erro
 
 from __future__ import annotations
 
-import itertools
+from array import array
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Final
@@ -209,6 +209,8 @@ def _decide(group: pa.Table, ids: _Ids, columns: _Columns, lookups: Lookups, log
         decision = for_user(_reason(lookups.users, int(user[row])))
         assert decision is not None
         log.add(str(ids.embedded[row]), "user", decision)
+    # DESIGN.md "Sweeps": a post's author is author_id, else its embedded author (as JSON lines decide).
+    by = np.where(ids.has_author, by, user)
     hits = np.flatnonzero(own | by)
     if not len(hits):
         return group
@@ -239,21 +241,43 @@ def _reason(verdicts: Verdicts, code: int) -> str | None:
 
 def write_removals(removals: Iterator[Removal], out: BinaryIO) -> None:
     """``removals.parquet``: the records of ``removals.jsonl`` as a table (each field a string
-    column), written a million at a time."""
+    column), written a million at a time.
+
+    A batch is held as 12 bytes a record (the ID as a number, the index of its other four fields),
+    not as a million ``Removal`` objects, and its columns are built by pyarrow from those arrays.
+    The IDs are decimal numbers as ``RemovalLog`` writes them (no leading zeros), so the table is the
+    one the records themselves make.
+    """
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     fields = ("id", "kind", "action", "reason", "via")
     schema = pa.schema([(name, pa.string()) for name in fields])
+    ids, tags = array("Q"), array("I")
+    tag_of: dict[tuple[str, str, str, str], int] = {}
+
+    def write(sink: Any) -> None:
+        nonlocal ids, tags
+        keys = list(tag_of)
+        indices = pa.array(np.frombuffer(tags, dtype=np.uint32))
+        columns = {"id": pa.array(np.frombuffer(ids, dtype=np.uint64)).cast(pa.string())}
+        for n, name in enumerate(fields[1:]):
+            columns[name] = pa.array([key[n] for key in keys], pa.string()).take(indices)
+        sink.write_table(pa.table(columns, schema=schema))
+        ids, tags = array("Q"), array("I")  # new ones: the columns' buffers may still hold the old
+
     with pq.ParquetWriter(out, schema) as sink:
-        batch: list[Removal] = []
-        for removal in itertools.chain(removals, [None]):
-            if removal is not None:
-                batch.append(removal)
-            if batch and (removal is None or len(batch) == REMOVALS_BATCH):
-                columns = {name: pa.array([getattr(r, name) for r in batch], pa.string()) for name in fields}
-                sink.write_table(pa.table(columns, schema=schema))
-                batch = []
+        for removal in removals:
+            key = (removal.kind, removal.action, removal.reason, removal.via)
+            tag = tag_of.get(key)
+            if tag is None:
+                tag = tag_of[key] = len(tag_of)
+            ids.append(int(removal.id))
+            tags.append(tag)
+            if len(ids) == REMOVALS_BATCH:
+                write(sink)
+        if ids:
+            write(sink)
 
 
 PARQUET: Final = ParquetPosts()
