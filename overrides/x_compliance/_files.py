@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 import os
 import queue
-import secrets
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -152,7 +151,7 @@ class ReplaceWhenDone(StreamWriter):
 
     ``take`` gathers what arrives into blocks of ``TRANSFER_BLOCK`` bytes for ``write``, so that the
     async client hands the disk one block at a time to a worker thread, not every network chunk.
-    Created with ``open(..., "xb")``, so it gets the user's umask like any other file. It is synced
+    Created with ``open(..., "wb")``, so it gets the user's umask like any other file. It is synced
     to disk before the rename, so that a crash never leaves an empty or short file under
     ``target``; to keep that from costing a pause at the end, a helper thread syncs what was written
     every ``SYNC_EVERY`` bytes while the download goes on.
@@ -160,8 +159,10 @@ class ReplaceWhenDone(StreamWriter):
 
     def __init__(self, target: Path) -> None:
         self.target = target
-        self.temporary = target.with_name(f".{target.name}.{secrets.token_hex(6)}.part")
-        self.file = self.temporary.open("xb")
+        # One name per target, not a random one: a download killed with SIGKILL leaves its part
+        # file, and the next download to the same target replaces it rather than add another.
+        self.temporary = target.with_name(f".{target.name}.part")
+        self.file = self.temporary.open("wb")
         super().__init__(self.file)
         self._unsynced = 0
         self._syncing: threading.Thread | None = None

@@ -41,7 +41,9 @@ class RedactingFilter(logging.Filter):
     carry their credential in the query (``X-Goog-Signature``, a resumable session's ``upload_id``).
     """
 
-    _SESSION = re.compile(r"(upload_id=)[^&\s\"'<>]+")
+    # A resumable session's id: in its URL's query, and in Cloud Storage's X-GUploader-UploadID
+    # header, which httpcore's DEBUG records show among the response headers.
+    _SESSION = re.compile(r"(upload_id=|b'x-guploader-uploadid', b')[^&\s\"'<>]+", re.IGNORECASE)
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()

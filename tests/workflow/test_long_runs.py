@@ -304,3 +304,35 @@ def test_id_file_with_a_byte_order_mark(emu: Emulator, tmp_path: Path) -> None:
         assert prepared.path.read_bytes() == b"10\n11\n12\n"
     with prepare_upload(["\ufeff10", "11"]) as prepared:
         assert prepared.count == 2
+
+
+def test_a_part_file_left_by_a_killed_download_is_replaced_not_added_to(
+    client: xc.ComplianceClient, tmp_path: Path
+) -> None:
+    # given the part file a download killed with SIGKILL left beside its target
+    target = tmp_path / "results.jsonl"
+    (tmp_path / ".results.jsonl.part").write_bytes(b"half of an earlier download")
+    job = client.run_job("tweets", ["10", "11"], timeout=30)
+
+    # when the download runs again
+    client.download_results(job, target)
+
+    # then the results are whole and no part file is left
+    assert target.read_bytes().count(b"\n") == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["results.jsonl"]
+
+
+def test_resumable_session_id_in_httpcore_debug_headers_is_redacted() -> None:
+    import logging
+
+    from x_compliance._redact import RedactingFilter
+
+    record = logging.LogRecord(
+        "httpcore.http11", logging.DEBUG, __file__, 1,
+        "receive_response_headers.complete return_value=%r",
+        ((b"HTTP/1.1", 200, b"OK", [(b"X-GUploader-UploadID", b"rU-j0w3sOSLSEcGPgQe")]),), None,
+    )  # fmt: skip
+
+    RedactingFilter().filter(record)
+
+    assert "rU-j0w3sOSLSEcGPgQe" not in record.getMessage()
