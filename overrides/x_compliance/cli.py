@@ -653,9 +653,14 @@ def run(
                 _say(f"no job named {job_name} to continue: creating one")
             job = _create(client, type, job_name, resumable)
             _say(f"created job {job.id} ({type}, named {job_name})")
+        # What the commands that continue the job need besides their arguments: an address given
+        # as an option (one from X_API_BASE_URL stays in the environment), and the wait's limit.
+        address = base_url or _Settings.base_url
+        shared = ["--base-url", address] if address and address != os.environ.get(BASE_URL_ENV) else []
         argv = ["x-compliance", "run", "--type", type, str(file)]
         argv += [*(["-o", str(output)] if output else []), *(["--name", name] if name else [])]
-        this_run = _Run(job, argv, file, output)
+        argv += [*(["--timeout", f"{timeout:g}"] if timeout is not None else []), *shared]
+        this_run = _Run(job, argv, file, output, shared)
         with this_run.continuable():
             if job.status == "created":
                 with _bar("uploading") as progress:
@@ -675,8 +680,10 @@ def run(
 class _Run:
     """How far ``run`` got with its job, for the message that says how to continue it."""
 
-    def __init__(self, job: xc.ComplianceJob, argv: list[str], file: Path, output: Path | None) -> None:
-        self.job, self.argv, self.file, self.output = job, argv, file, output
+    def __init__(
+        self, job: xc.ComplianceJob, argv: list[str], file: Path, output: Path | None, shared: list[str]
+    ) -> None:
+        self.job, self.argv, self.file, self.output, self.shared = job, argv, file, output, shared
         self.uploaded = job.status != "created"
 
     @contextlib.contextmanager
@@ -694,9 +701,10 @@ class _Run:
 
     def how_to_continue(self) -> str:
         job_id = self.job.id
-        target = shlex.quote(str(self.output)) if self.output is not None else "FILE"
-        steps = [] if self.uploaded else [f"'x-compliance upload {job_id} {shlex.quote(str(self.file))}'"]
-        steps += [f"'x-compliance wait {job_id}'", f"'x-compliance download {job_id} -o {target}'"]
+        target = str(self.output) if self.output is not None else "FILE"
+        commands = [] if self.uploaded else [["upload", job_id, str(self.file)]]
+        commands += [["wait", job_id], ["download", job_id, "-o", target]]
+        steps = [f"'{shlex.join(['x-compliance', *command, *self.shared])}'" for command in commands]
         return (
             f"Continue it with '{shlex.join([*self.argv, '--resume'])}', or step by step: "
             + ", then ".join(steps)

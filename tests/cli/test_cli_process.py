@@ -155,6 +155,26 @@ def test_run_timeout_names_the_job_and_how_to_continue(
     assert not (tmp_path / "out.jsonl").exists()
 
 
+def test_run_given_its_address_as_an_option_says_to_continue_with_it(
+    slow_emu: Emulator, ids_file: Path, tmp_path: Path
+) -> None:
+    # given: the address as an option, not in the environment
+    env = env_for(slow_emu)
+    del env["X_API_BASE_URL"]
+
+    # when the run stops at its timeout
+    result = cli(
+        "--base-url", slow_emu.base_url, "run", "--type", "tweets", "ids.txt", "--timeout", "1",
+        env=env, cwd=tmp_path,
+    )  # fmt: skip
+
+    # then each command that continues it carries the address (pasted, it reaches the same server)
+    job_id = slow_emu.jobs()[0]["id"]
+    assert result.returncode == 1
+    assert f"--timeout 1 --base-url {slow_emu.base_url} --resume" in result.stderr
+    assert f"x-compliance wait {job_id} --base-url {slow_emu.base_url}" in result.stderr
+
+
 def test_run_whose_upload_fails_says_to_upload_then_wait(
     emu: Emulator, ids_file: Path, tmp_path: Path
 ) -> None:
