@@ -297,7 +297,9 @@ def _create(client: xc.ComplianceClient, type: str, name: str | None, resumable:
         else:
             todo = f"wait for it with 'x-compliance wait {holder.id}'"
         if name is not None and holder.name == name:
-            todo += "; it is this file's earlier run: continue it with the same command and --resume"
+            # A name run derived from the file's content is this file's; one given by --name may not be.
+            whose = "this file's earlier run" if name.startswith("xc-run-") else f"a job named {name!r}"
+            todo += f"; it is {whose}: continue it with the same command and --resume"
         raise _Explained(f"{str(conflict).rstrip('.')}. {what}: {todo}") from None
 
 

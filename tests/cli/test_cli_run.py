@@ -200,3 +200,19 @@ def test_run_takes_crlf_blank_lines_and_spaces(
 
     assert code == 0, said
     assert sorted(json.loads(line)["id"] for line in out.splitlines()) == ["10", "21", "32"]
+
+
+def test_conflict_with_a_job_of_the_name_given_does_not_call_it_this_files_run(
+    emu: Emulator, monkeypatch: pytest.MonkeyPatch, ids_file: Path
+) -> None:
+    # given a job someone made with the name this run is given
+    with client_for(emu) as client:
+        client.create_job("users", name="nightly")
+
+    # when the run cannot create its own
+    code, _, said = invoke(emu, monkeypatch, "run", "--type", "users", str(ids_file), "--name", "nightly")
+
+    # then the message names the job by its name, without claiming it holds this file
+    assert code == 1
+    assert "it is a job named 'nightly'" in said
+    assert "this file's earlier run" not in said
