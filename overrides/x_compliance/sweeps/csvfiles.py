@@ -24,8 +24,7 @@ import numpy as np
 from x_compliance.sweeps.decisions import RemovalLog, for_post, for_user
 from x_compliance.sweeps.errors import DatasetError
 from x_compliance.sweeps.formats import Dataset, Lookups, Tally, writer
-from x_compliance.sweeps.ids import MAX_DIGITS, IdArray, IdCollector, Verdicts
-from x_compliance.sweeps.jsonlines import _as_ids as as_ids  # the one bulk check of ID strings
+from x_compliance.sweeps.ids import MAX_DIGITS, IdArray, IdCollector, as_ids
 
 BATCH_RECORDS: Final = 4096
 GEO: Final = "geo"
@@ -230,9 +229,9 @@ class CsvPosts:
         """What goes out for a record with a hit: its bytes, new bytes (geo emptied), or None (removed).
         ``own``, ``by`` and ``user`` are the codes of the post, its author and its embedded user."""
         fields = record.fields
-        if columns.embedded is not None and (decided := for_user(_reason(lookups.users, user))) is not None:
+        if columns.embedded is not None and (decided := for_user(lookups.users.reason(user))) is not None:
             log.add(fields[columns.embedded], "user", decided)
-        decision = for_post(_reason(lookups.posts, own), _reason(lookups.users, by))
+        decision = for_post(lookups.posts.reason(own), lookups.users.reason(by))
         if decision is None:
             return record.raw
         log.add(fields[columns.id], "post", decision)
@@ -289,10 +288,6 @@ def _check(fields: list[str], columns: _Columns) -> None:
         _id(author, "author_id")
     if columns.embedded is not None and (embedded := fields[columns.embedded]):
         _id(embedded, EMBEDDED_AUTHOR)
-
-
-def _reason(verdicts: Verdicts, code: int) -> str | None:
-    return verdicts.reasons[code - 1] if code else None
 
 
 CSV: Final = CsvPosts()

@@ -34,7 +34,7 @@ import orjson
 from x_compliance.sweeps.decisions import RemovalLog, for_post, for_user
 from x_compliance.sweeps.errors import DatasetError
 from x_compliance.sweeps.formats import Dataset, Lookups, Tally, writer
-from x_compliance.sweeps.ids import MAX_DIGITS, IdArray, IdCollector
+from x_compliance.sweeps.ids import IdArray, IdCollector, as_ids
 
 _ID = re.compile(r"[0-9]{1,19}")
 JSONObject = dict[str, Any]
@@ -70,23 +70,6 @@ def _objects(container: JSONObject, key: str, what: str) -> list[JSONObject]:
     if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
         raise BadRecord(f"{what} is not a list of objects")
     return value
-
-
-def _as_ids(ids: list[str]) -> IdArray | None:
-    """The IDs as unsigned 64-bit integers, or None when any is not 1-19 ASCII digits: checked
-    at C speed (one join, one conversion), not one regular expression per ID."""
-    if not ids:  # a chunk without IDs of this kind (no author_id, empty pages) is not a bad one
-        return np.empty(0, dtype=np.uint64)
-    try:
-        joined = "".join(ids)
-    except TypeError:  # a number, a list, ...
-        return None
-    if not (joined.isascii() and joined.isdigit()) or (ids and max(map(len, ids)) > MAX_DIGITS):
-        return None
-    try:
-        return np.array(ids, dtype=np.uint64)  # "" raises here
-    except (ValueError, OverflowError):
-        return None
 
 
 class _Chunk:
@@ -191,7 +174,7 @@ class _Shape:
 
     def _ids(self, dataset: Dataset, chunk: _Chunk, ids: list[str]) -> IdArray:
         """The chunk's IDs as uint64, checked: a bad one names its line."""
-        values = _as_ids(ids)
+        values = as_ids(ids)
         if values is None:
             self._find_bad(dataset, chunk)
         return values

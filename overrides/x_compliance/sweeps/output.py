@@ -49,14 +49,6 @@ def remove_leftovers(folder: Path) -> None:
                 leftover.unlink()
 
 
-def check_writable(folder: Path) -> None:
-    """Create ``folder`` if missing and prove a file can be made in it (``OSError`` otherwise)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    probe = folder / f"{TEMPORARY_PREFIX}probe.{secrets.token_hex(6)}.part"
-    probe.open("xb").close()
-    probe.unlink()
-
-
 def sha256(path: Path) -> str:
     """The file's SHA-256, hex."""
     with path.open("rb") as file:

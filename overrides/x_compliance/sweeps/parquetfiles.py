@@ -25,7 +25,7 @@ import numpy as np
 from x_compliance.sweeps.decisions import Removal, RemovalLog, for_post, for_user
 from x_compliance.sweeps.errors import DatasetError
 from x_compliance.sweeps.formats import Dataset, Format, Lookups, Tally
-from x_compliance.sweeps.ids import IdArray, IdCollector, Verdicts
+from x_compliance.sweeps.ids import IdArray, IdCollector
 from x_compliance.sweeps.output import sha256
 
 if TYPE_CHECKING:
@@ -208,7 +208,7 @@ def _decide(group: pa.Table, ids: _Ids, columns: _Columns, lookups: Lookups, log
     user = np.zeros(len(own), dtype=np.uint8)
     user[ids.has_embedded] = lookups.users.lookup(ids.embedded[ids.has_embedded])
     for row in np.flatnonzero(user).tolist():
-        decision = for_user(_reason(lookups.users, int(user[row])))
+        decision = for_user(lookups.users.reason(int(user[row])))
         assert decision is not None
         log.add(str(ids.embedded[row]), "user", decision)
     # DESIGN.md "Sweeps": a post's author is author_id, else its embedded author (as JSON lines decide).
@@ -219,7 +219,7 @@ def _decide(group: pa.Table, ids: _Ids, columns: _Columns, lookups: Lookups, log
     remove = np.zeros(len(own), dtype=bool)
     scrub = np.zeros(len(own), dtype=bool)
     for row in hits.tolist():
-        decision = for_post(_reason(lookups.posts, int(own[row])), _reason(lookups.users, int(by[row])))
+        decision = for_post(lookups.posts.reason(int(own[row])), lookups.users.reason(int(by[row])))
         if decision is None:
             continue
         log.add(str(ids.posts[row]), "post", decision)
@@ -235,10 +235,6 @@ def _decide(group: pa.Table, ids: _Ids, columns: _Columns, lookups: Lookups, log
             scrubbed = pc.if_else(mask, pa.scalar(None, column.type), column)
             group = group.set_column(at, group.schema.field(at), scrubbed)
     return group.filter(pa.array(~remove)) if remove.any() else group
-
-
-def _reason(verdicts: Verdicts, code: int) -> str | None:
-    return verdicts.reasons[code - 1] if code else None
 
 
 def write_removals(removals: Iterator[Removal], out: BinaryIO) -> None:
