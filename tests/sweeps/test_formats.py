@@ -279,3 +279,28 @@ def test_objects_repeated_across_lines_are_logged_once_each(tmp_path: Path) -> N
     # then the log holds one record for each, not one per line
     assert len(log) == 2
     assert [(r.id, r.kind) for r in log.removals()] == [("1130", "post"), ("2091", "user")]
+
+
+@pytest.mark.parametrize(
+    "number",
+    ["123456789012345678901234", "18446744073709551616", "-9223372036854775809"],
+    ids=["24 digits", "2^64", "below -2^63"],
+)
+def test_a_rewritten_line_keeps_integers_beyond_64_bits_exact(tmp_path: Path, number: str) -> None:
+    # given a geo-scrubbed post (1033) whose line holds an integer orjson would read as a float
+    original = line(post("1033", "2034", counts=[int(number)], stats={"views": int(number)}))
+    source = write(tmp_path / "f.jsonl", [original])
+    # when the line is rewritten, then every other value is exactly as it was
+    body, _ = apply(source)
+    expected = post("1033", "2034", counts=[int(number)], stats={"views": int(number)})
+    del expected["geo"]
+    assert json.loads(body) == expected
+    assert number.encode() in body
+
+
+def test_a_rewritten_line_with_a_lone_surrogate_escape_is_written_as_read(tmp_path: Path) -> None:
+    # given a geo-scrubbed post whose text holds an escape that is not valid UTF-16 (orjson refuses it)
+    original = b'{"id": "1033", "author_id": "2034", "text": "half \\ud83d", "geo": {"place_id": "x"}}\n'
+    source = write(tmp_path / "f.jsonl", [original])
+    body, _ = apply(source)
+    assert json.loads(body) == {"id": "1033", "author_id": "2034", "text": "half \ud83d"}

@@ -55,6 +55,20 @@ def _loads(line: bytes) -> object:
             raise BadRecord("not valid JSON") from None
 
 
+_BIG_INTEGER = re.compile(rb"[:,\[]\s*(?:[0-9]{20}|-[0-9]{19})")
+"""A JSON integer that may not fit 64 bits (orjson reads one as a float, changing its value); a
+match inside a string only sends the line the slower, exact way."""
+
+
+def _dumps(record: JSONObject) -> bytes:
+    """A rewritten record as a line: orjson's, or (an integer beyond 64 bits, a lone surrogate
+    escape, which orjson refuses) the standard library's, in ASCII with the same values."""
+    try:
+        return orjson.dumps(record)
+    except orjson.JSONEncodeError:
+        return json.dumps(record, separators=(",", ":")).encode()
+
+
 def _checked(value: object, what: str) -> str:
     if not isinstance(value, str) or not _ID.fullmatch(value):
         if value is None:
@@ -213,13 +227,15 @@ class _Shape:
     def _rewrite_chunk(self, chunk: _Chunk, touched: npt.NDArray[np.bool_], rewrite: _Rewrite) -> bytes:
         lines: list[bytes | None] = list(chunk.lines)
         for n in np.flatnonzero(touched).tolist():
+            line = chunk.lines[n]
             record = chunk.records[n]
             assert record is not None
+            if _BIG_INTEGER.search(line):  # orjson read it as a float: read it exactly
+                record = json.loads(line)
             rewrite.changed = False
             changed = self.rewrite(record, rewrite)
             if rewrite.changed:
-                line = chunk.lines[n]
-                lines[n] = None if changed is None else orjson.dumps(changed) + (b"\r" * line.endswith(b"\r"))
+                lines[n] = None if changed is None else _dumps(changed) + (b"\r" * line.endswith(b"\r"))
         kept = [line for line in lines if line is not None]
         if not kept:
             return b""
