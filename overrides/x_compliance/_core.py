@@ -3,11 +3,13 @@ X (with the token) or for storage (without it). No I/O here."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import os
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
@@ -19,7 +21,7 @@ from x_compliance._exchange import Exchange
 from x_compliance._retry import RetryPolicy
 from x_compliance._storage import strip_credentials
 from x_compliance._wait import Poller
-from x_compliance.errors import ComplianceError
+from x_compliance.errors import ComplianceError, UploadError
 from x_compliance.rate_limits import RateLimit, RateLimits
 from x_compliance_api.models import ComplianceJob
 
@@ -58,6 +60,8 @@ class ClientCore:
         self.retry_policy = policy
         self._rate_limits = RateLimits()
         self._clock = clock
+        self._uploads: set[str] = set()  # jobs this client uploaded to, or is uploading to
+        self._uploads_lock = threading.Lock()
 
     @property
     def rate_limits(self) -> dict[str, RateLimit]:
@@ -106,6 +110,26 @@ class ClientCore:
             clock=self._clock,
         )
         return exchange, {**request, "timeout": self.timeout}
+
+    @contextlib.contextmanager
+    def _sole_upload(self, job: _api.JobRef) -> Iterator[None]:
+        """Refuse a second upload to a job this client uploaded to, or is uploading to. A job checks
+        one file: storage would replace the first with the second, and the results would leave out
+        IDs the caller believes were checked (a job object passed twice is still "created")."""
+        job_id = _api.job_id(job)
+        with self._uploads_lock:
+            if job_id in self._uploads:
+                raise UploadError(
+                    f"job {job_id} already took an upload from this client (or one is under way); "
+                    "a job checks one file: create a new job for more IDs"
+                )
+            self._uploads.add(job_id)
+        try:
+            yield
+        except BaseException:  # nothing was taken: the upload may be tried again
+            with self._uploads_lock:
+                self._uploads.discard(job_id)
+            raise
 
     def _build(self, exchange: Exchange, request: dict[str, Any], content: Any = None) -> httpx.Request:
         """The request to send: to storage (no endpoint) without any credential the HTTP client

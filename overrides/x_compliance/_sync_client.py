@@ -149,22 +149,23 @@ class ComplianceClient(ClientCore):
         ``resumable=True`` upload in chunks and resume after a dropped connection. A ``job`` whose
         status is not ``created`` (perhaps a stale object) is fetched once before deciding.
         Raises ``UploadExpiredError`` when the upload window has passed, ``UploadError`` when storage
-        refuses the upload.
+        refuses the upload, or when this client already uploaded to ``job`` (a job checks one file).
         """
-        job = self._job(job, stale_if=refuses_upload)
-        check_upload_window(job, self._clock())
-        unclean = False
-        if isinstance(source, str | os.PathLike) and job.resumable is not True:
-            checked = CheckedFile.open(Path(source))
-            try:
-                self._upload_plain(job, checked.size, checked.chunks, progress)
-            except NotClean:  # storage got a body cut short and kept nothing: send a cleaned copy
-                unclean = True
-            else:
-                return self._uploaded(job, checked.count, checked.size)
-        prepare = functools.partial(prepare_upload, source, known_unclean=unclean)
-        with io.run_owned_in_thread(prepare, release=PreparedUpload.close) as prepared:
-            return self._upload_prepared(job, prepared, progress)
+        with self._sole_upload(job):
+            job = self._job(job, stale_if=refuses_upload)
+            check_upload_window(job, self._clock())
+            unclean = False
+            if isinstance(source, str | os.PathLike) and job.resumable is not True:
+                checked = CheckedFile.open(Path(source))
+                try:
+                    self._upload_plain(job, checked.size, checked.chunks, progress)
+                except NotClean:  # storage got a body cut short and kept nothing: send a cleaned copy
+                    unclean = True
+                else:
+                    return self._uploaded(job, checked.count, checked.size)
+            prepare = functools.partial(prepare_upload, source, known_unclean=unclean)
+            with io.run_owned_in_thread(prepare, release=PreparedUpload.close) as prepared:
+                return self._upload_prepared(job, prepared, progress)
 
     def wait_for_job(
         self, job: _api.JobRef, timeout: float | None = None, progress: Progress | None = None

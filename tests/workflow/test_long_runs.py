@@ -58,6 +58,22 @@ async def test_async_results_of_the_job_create_returned(emu: Emulator, tmp_path:
     assert saved.read_bytes().startswith(b'{"id":"20"')
 
 
+@pytest.mark.parametrize("resumable", [False, True], ids=["plain", "resumable"])
+def test_a_second_upload_through_the_stale_object_is_refused_before_storage(
+    client: xc.ComplianceClient, emu: Emulator, resumable: bool
+) -> None:
+    # given a job that took an upload, and the object create_job returned, still "created"
+    job = client.create_job("tweets", resumable=resumable)
+    client.upload_ids(job, ["10", "11"])
+    # when the same client is asked to upload other IDs to it through that object, then it refuses:
+    # storage would replace the file, and the results would silently leave out the first IDs
+    with pytest.raises(xc.UploadError, match=f"job {job.id} already took an upload"):
+        client.upload_ids(job, ["12", "13"])
+    with pytest.raises(xc.UploadError, match="already took an upload"):
+        client.upload_ids(job.id, ["12", "13"])
+    assert emu.uploads(job.id) == [(len(b"10\n11\n"), 2)]
+
+
 # Jobs that failed or expired ------------------------------------------------------------------
 
 
