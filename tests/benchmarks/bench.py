@@ -32,6 +32,7 @@ import asyncio
 import concurrent.futures
 import contextlib
 import importlib.util
+import itertools
 import json
 import statistics
 import subprocess
@@ -171,14 +172,18 @@ def ids_file(data: Path, count: int) -> Path:
     return path
 
 
+_job_ids = itertools.count(int(JOB_ID))
+
+
 def job_for(base_url: str, name: str, status: str = "complete") -> Any:
-    """A job (complete, or waiting for its upload) whose signed URLs point at the server's ``name``."""
+    """A job (complete, or waiting for its upload) whose signed URLs point at the server's ``name``:
+    a new job each time (a client sends one upload per job)."""
     import x_compliance as xc
 
     signed = "?X-Goog-Algorithm=GOOG4-RSA-SHA256&X-Goog-Signature=0123456789abcdef"
     return xc.ComplianceJob.from_dict(
         {
-            "id": JOB_ID,
+            "id": str(next(_job_ids)),
             "type": "tweets",
             "status": status,
             "created_at": "2021-10-07T07:41:18.000Z",
@@ -343,7 +348,7 @@ def transfers(report: Report, base_url: str, data: Path, sizes: Sizes, peers: li
     results = job_for(base_url, results_path.name)
     results_bytes = results_path.stat().st_size
     ids_path = ids_file(data, sizes.ids)
-    upload = job_for(base_url, ids_path.name, status="created")
+    bare_upload_url = job_for(base_url, ids_path.name, status="created").upload_url
     out = data / "downloaded"
 
     def ours_iter() -> None:
@@ -373,8 +378,8 @@ def transfers(report: Report, base_url: str, data: Path, sizes: Sizes, peers: li
         ),
         (
             "upload_ids",
-            m.timed(lambda: ours.upload_ids(upload, ids_path)),
-            m.timed(lambda: bare_upload(bare, upload.upload_url, ids_path)),
+            m.timed(lambda: ours.upload_ids(job_for(base_url, ids_path.name, status="created"), ids_path)),
+            m.timed(lambda: bare_upload(bare, bare_upload_url, ids_path)),
             ids_path.stat().st_size,
             "MB/s",
             TRANSFER_GOAL,
