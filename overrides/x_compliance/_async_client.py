@@ -183,7 +183,8 @@ class AsyncComplianceClient(ClientCore):
         """Poll ``job`` until it is complete, and return it.
 
         Raises ``JobFailedError`` (with X's ``error``), ``JobExpiredError``, or ``WaitTimeoutError``
-        after ``timeout`` seconds (None: no limit). Polls start short and back off, paced by the
+        after ``timeout`` seconds (None: no limit; no retry of a poll sleeps past it, so a wait ends
+        at most one request's timeout after it). Polls start short and back off, paced by the
         get-job rate limit so that waiting never causes a 429. Waits may last many hours: a poll
         that fails for a transient reason (no answer, a 5xx, a 429 too far to wait out) is a missed
         poll, and the wait goes on until its timeout; an error that cannot heal (401, 403, 404)
@@ -205,10 +206,11 @@ class AsyncComplianceClient(ClientCore):
     async def _poll(self, poller: Poller, job: ComplianceJob) -> ComplianceJob:
         """``job`` fetched again. A poll that fails for a reason that may heal (no answer, a 5xx, a
         far 429) is a missed poll, tried again later until the wait's deadline; any other error
-        ends the wait (the poller decides which)."""
+        ends the wait (the poller decides which). No retry of a poll sleeps past the deadline."""
+        call = _api.get_job_call(job.id)
         while True:
-            try:
-                return await self.get_job(job.id)
+            try:  # the poll's own retries end at the wait's deadline
+                return _api.read_job(await self._send(*self._exchange(call, poller.deadline)), self._token)
             except ComplianceError as error:
                 await self._sleep(poller.after_failed_poll(error, job, self._clock(), time.monotonic()))
 

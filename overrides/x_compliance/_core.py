@@ -71,8 +71,9 @@ class ClientCore:
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r}, bearer_token='***')"
 
-    def _exchange(self, call: _api.Call) -> tuple[Exchange, dict[str, Any]]:
-        """Retry state for an API call, and its request (the token in its headers)."""
+    def _exchange(self, call: _api.Call, deadline: float | None = None) -> tuple[Exchange, dict[str, Any]]:
+        """Retry state for an API call, and its request (the token in its headers); no retry sleeps
+        past ``deadline`` (a ``time.monotonic()``)."""
         request = dict(call.request)
         url = self.base_url + request["url"]
         params = request.pop("params", None)
@@ -92,6 +93,7 @@ class ClientCore:
             rate_limits=self._rate_limits,
             secrets=(self._token,),
             clock=self._clock,
+            deadline=deadline,
         )
         return exchange, request
 

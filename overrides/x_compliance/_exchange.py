@@ -43,6 +43,9 @@ class Exchange:
     secrets: tuple[str, ...] = ()
     clock: Callable[[], dt.datetime] = utc_now
     retries: int = 0
+    deadline: float | None = None
+    """A ``time.monotonic()`` past which no retry sleeps (a wait's timeout): the attempt that would
+    need one is the last, and its answer or error is the request's."""
     _started: float = field(factory=time.perf_counter)
     _waited_until: dt.datetime | None = None
 
@@ -67,7 +70,7 @@ class Exchange:
         wait = (hold.until - now).total_seconds()
         if hold.probe:
             return wait
-        if wait > self.policy.max_rate_limit_wait:
+        if wait > self.policy.max_rate_limit_wait or self._past_deadline(wait):
             raise RateLimitError(
                 f"{self.endpoint}: no requests left until {hold.until:%Y-%m-%d %H:%M:%S} UTC "
                 "(X's last answer said so); not sent",
@@ -101,6 +104,8 @@ class Exchange:
         delay = self.policy.after_status(
             response.status_code, response.headers, self.retries + 1, self.idempotent, self.clock()
         )
+        if delay is not None and self._past_deadline(delay):
+            delay = None  # no time left to wait: this answer is the request's
         if delay is not None:
             self.retries += 1
             if response.status_code == 429:
@@ -121,7 +126,7 @@ class Exchange:
         kind = type(error).__name__
         logger.debug("%s -> %s (attempt %d)", self.label, kind, self.retries + 1)
         delay = self.policy.after_error(error, self.retries + 1, self.idempotent)
-        if delay is None:
+        if delay is None or self._past_deadline(delay):
             raise self._final_error(error) from None
         self.retries += 1
         logger.info(
@@ -133,6 +138,9 @@ class Exchange:
             self.policy.max_retries,
         )
         return delay
+
+    def _past_deadline(self, delay: float) -> bool:
+        return self.deadline is not None and time.monotonic() + delay > self.deadline
 
     def _final_error(self, error: httpx.RequestError) -> APIConnectionError:
         cause = redact(str(error) or type(error).__name__, *self.secrets)

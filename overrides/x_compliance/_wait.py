@@ -75,6 +75,11 @@ class Poller:
     last_error: Exception | None = None
     _warned: set[str] = field(factory=set)
 
+    @property
+    def deadline(self) -> float | None:
+        """When the wait ends, on the clock of ``started`` (None: never)."""
+        return None if self.timeout is None else self.started + self.timeout
+
     def finished(self, job: ComplianceJob) -> bool:
         """True when ``job`` is complete; raises when it failed or expired."""
         self.polls += 1

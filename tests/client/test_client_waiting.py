@@ -4,6 +4,7 @@ poll that failed means for the wait."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 
 import httpx
@@ -172,3 +173,18 @@ def test_wait_ends_at_once_on_an_error_that_cannot_heal(api: Any) -> None:
         x.wait_for_job(JOB["id"])
 
     assert len(x.script.requests) == 2
+
+
+def test_a_polls_own_retries_end_at_the_waits_deadline(api: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    # given a job still running, then an outage (every attempt answers 503), and polls that each
+    # retry five times (about 15 s of backoff), on a clock that moves as the client sleeps
+    policy = xc.RetryPolicy(max_retries=5, random=lambda: 0.0)  # 0.5 + 1 + 2 + 4 + 8 s, no jitter
+    x = api(job_response(status="in_progress"), *[_unavailable()] * 200, retry_policy=policy)
+    monkeypatch.setattr(time, "monotonic", lambda: 1000.0 + sum(x.sleeps))
+
+    # when the wait has 20 s: its second poll starts at 16.75 s, and its retries would run to 32.25 s
+    with pytest.raises(xc.WaitTimeoutError, match="ServerError"):
+        x.wait_for_job(JOB["id"], timeout=20)
+
+    # then no retry of a poll slept past the deadline: the wait ended at it, not a poll's retries later
+    assert sum(x.sleeps) == 20, repr(x.sleeps)
