@@ -49,24 +49,60 @@ def _loads(line: bytes) -> object:
     try:
         return orjson.loads(line)
     except orjson.JSONDecodeError:
-        try:  # what orjson refuses and json reads (NaN, a lone surrogate escape)
-            return json.loads(line)
+        try:  # what orjson refuses and json reads (NaN, 1e400, a lone surrogate escape)
+            return _exact_loads(line)
         except ValueError:
             raise BadRecord("not valid JSON") from None
 
 
-_BIG_INTEGER = re.compile(rb"[:,\[]\s*(?:[0-9]{20}|-[0-9]{19})")
-"""A JSON integer that may not fit 64 bits (orjson reads one as a float, changing its value); a
-match inside a string only sends the line the slower, exact way."""
+class Number(str):
+    """A number that is not an integer (or NaN, Infinity), kept as written: a line read this way
+    is written back with the same token, not a double's shortest form (or null, for what a double
+    cannot hold)."""
+
+    __slots__ = ()
+
+
+def _exact_loads(line: bytes) -> Any:
+    """The line's JSON with every number as written: integers of any size, others as ``Number``."""
+    return json.loads(line, parse_float=Number, parse_constant=Number)
+
+
+_LONG_NUMBER = re.compile(rb"[:,\[]\s*-?[0-9][0-9.]{16}")
+"""A number of 17 digits or more, which orjson may not read as it was written: an integer beyond
+64 bits (read as a float), a fraction with more digits than a double holds. A line with one is
+read and written the exact way (a match inside a string only costs that line some speed)."""
 
 
 def _dumps(record: JSONObject) -> bytes:
-    """A rewritten record as a line: orjson's, or (an integer beyond 64 bits, a lone surrogate
-    escape, which orjson refuses) the standard library's, in ASCII with the same values."""
+    """A rewritten record as a compact line: orjson's, or, for a record that holds what orjson
+    cannot write as it was read (a ``Number``, an integer beyond 64 bits, a lone surrogate), the
+    standard library's, value by value."""
     try:
-        return orjson.dumps(record)
+        return orjson.dumps(record, option=orjson.OPT_PASSTHROUGH_SUBCLASS)
     except orjson.JSONEncodeError:
-        return json.dumps(record, separators=(",", ":")).encode()
+        return _exact_dumps(record).encode()
+
+
+def _exact_dumps(value: object) -> str:
+    if isinstance(value, Number):
+        return str.__str__(value)
+    if isinstance(value, str):
+        text = json.dumps(value, ensure_ascii=False)
+        return text if text.isascii() or _encodes(text) else json.dumps(value)  # a lone surrogate: escaped
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{_exact_dumps(k)}:{_exact_dumps(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ",".join(map(_exact_dumps, value)) + "]"
+    return json.dumps(value)  # an integer, true, false, null
+
+
+def _encodes(text: str) -> bool:
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _checked(value: object, what: str) -> str:
@@ -230,8 +266,8 @@ class _Shape:
             line = chunk.lines[n]
             record = chunk.records[n]
             assert record is not None
-            if _BIG_INTEGER.search(line):  # orjson read it as a float: read it exactly
-                record = json.loads(line)
+            if _LONG_NUMBER.search(line):  # orjson may have changed a number: read it exactly
+                record = _exact_loads(line)
             rewrite.changed = False
             changed = self.rewrite(record, rewrite)
             if rewrite.changed:
