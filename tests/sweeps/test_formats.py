@@ -292,7 +292,7 @@ def test_objects_repeated_across_lines_are_logged_once_each(tmp_path: Path) -> N
         "NaN",
         "-Infinity",
     ],
-    ids=["24 digits", "2^64", "below -2^63", "beyond a double's digits", "beyond a double", "NaN", "-Infinity"],
+    ids=["24 digits", "2^64", "below -2^63", "past double digits", "past a double", "NaN", "-Infinity"],
 )
 @pytest.mark.parametrize("beside", ["", ', "big": 1e400'], ids=["alone", "beside 1e400"])
 def test_a_rewritten_line_keeps_every_number_as_written(tmp_path: Path, number: str, beside: str) -> None:
