@@ -183,8 +183,9 @@ class AsyncComplianceClient(ClientCore):
         """Poll ``job`` until it is complete, and return it.
 
         Raises ``JobFailedError`` (with X's ``error``), ``JobExpiredError``, or ``WaitTimeoutError``
-        after ``timeout`` seconds (None: no limit; no retry of a poll sleeps past it, so a wait ends
-        at most one request's timeout after it). Polls start short and back off, paced by the
+        after ``timeout`` seconds (None: no limit; no retry of a poll sleeps past it: the wait ends
+        when the request in flight at the deadline is answered or fails). Polls start short and back
+        off, paced by the
         get-job rate limit so that waiting never causes a 429. Waits may last many hours: a poll
         that fails for a transient reason (no answer, a 5xx, a 429 too far to wait out) is a missed
         poll, and the wait goes on until its timeout; an error that cannot heal (401, 403, 404)
@@ -279,7 +280,8 @@ class AsyncComplianceClient(ClientCore):
         with await io.run_owned_in_thread(prepare_upload, source, release=PreparedUpload.close) as prepared:
             job = await self.create_job(type, name, resumable)
             try:
-                await self._upload_prepared(job, prepared, progress)
+                with self._sole_upload(job):
+                    await self._upload_prepared(job, prepared, progress)
             except ComplianceError as error:
                 raise left_waiting(error, job) from None
         return await self.wait_for_job(job, timeout)

@@ -77,7 +77,10 @@ class ClientCore:
         request = dict(call.request)
         url = self.base_url + request["url"]
         params = request.pop("params", None)
-        request["url"] = api_url(url, tuple(params.items()) if params else ())
+        if params and self._http.params:  # httpx replaces a URL's query with the client's params
+            request["url"], request["params"] = api_url(url, ()), params
+        else:
+            request["url"] = api_url(url, tuple(params.items()) if params else ())
         request["headers"] = {
             **request.get("headers", {}),
             "Authorization": f"Bearer {self._token}",

@@ -70,7 +70,7 @@ class Exchange:
         wait = (hold.until - now).total_seconds()
         if hold.probe:
             return wait
-        if wait > self.policy.max_rate_limit_wait or self._past_deadline(wait):
+        if wait > self.policy.max_rate_limit_wait or self._past_deadline(wait + c.RATE_LIMIT_MARGIN):
             raise RateLimitError(
                 f"{self.endpoint}: no requests left until {hold.until:%Y-%m-%d %H:%M:%S} UTC "
                 "(X's last answer said so); not sent",

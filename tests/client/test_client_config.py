@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 import x_compliance as xc
-from tests.client.scripted import TOKEN, Script, job_response
+from tests.client.scripted import TOKEN, Script, job_response, json_response
 
 
 def test_token_and_base_url_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -22,6 +22,21 @@ def test_token_and_base_url_from_environment(monkeypatch: pytest.MonkeyPatch) ->
     assert client.base_url == "http://127.0.0.1:9"
     assert str(script.requests[0].url) == "http://127.0.0.1:9/2/compliance/jobs/1"
     assert script.requests[0].headers["authorization"] == f"Bearer {TOKEN}"
+
+
+def test_an_http_clients_default_params_go_beside_the_calls_own() -> None:
+    # given an HTTP client that adds a query parameter to every request
+    script = Script(json_response(200, {"data": []}), job_response())
+    http = httpx.Client(transport=httpx.MockTransport(script), params={"trace": "1"})
+    client = xc.ComplianceClient(bearer_token=TOKEN, base_url="http://x.test", http_client=http)
+
+    # when jobs are listed with a filter, and one is fetched
+    client.list_jobs("users", status="failed")
+    client.get_job("1")
+
+    # then each request carries its own query and the client's (httpx replaces a URL's query with it)
+    assert dict(script.requests[0].url.params) == {"trace": "1", "type": "users", "status": "failed"}
+    assert str(script.requests[1].url) == "http://x.test/2/compliance/jobs/1?trace=1"
 
 
 def test_default_base_url_is_api_x_com(monkeypatch: pytest.MonkeyPatch) -> None:

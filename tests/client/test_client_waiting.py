@@ -13,7 +13,9 @@ import pytest
 import x_compliance as xc
 from tests.client.scripted import JOB, job_response, problem
 from x_compliance import _constants as c
+from x_compliance._exchange import Exchange
 from x_compliance._wait import Poller
+from x_compliance.rate_limits import GET_JOB, RateLimits, rate_limit_headers
 
 RUNNING = xc.ComplianceJob.from_dict({**JOB, "status": "in_progress"})
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
@@ -175,16 +177,53 @@ def test_wait_ends_at_once_on_an_error_that_cannot_heal(api: Any) -> None:
     assert len(x.script.requests) == 2
 
 
-def test_a_polls_own_retries_end_at_the_waits_deadline(api: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    # given a job still running, then an outage (every attempt answers 503), and polls that each
-    # retry five times (about 15 s of backoff), on a clock that moves as the client sleeps
+@pytest.mark.parametrize(
+    ("failure", "named"),
+    [(_unavailable, "ServerError"), (lambda: httpx.ConnectError("refused"), "APIConnectionError")],
+    ids=["503", "no connection"],
+)
+def test_a_polls_own_retries_end_at_the_waits_deadline(
+    api: Any, monkeypatch: pytest.MonkeyPatch, failure: Any, named: str
+) -> None:
+    # given a job still running, then an outage (every attempt fails), and polls that each retry
+    # five times (about 15 s of backoff), on a clock that moves as the client sleeps
     policy = xc.RetryPolicy(max_retries=5, random=lambda: 0.0)  # 0.5 + 1 + 2 + 4 + 8 s, no jitter
-    x = api(job_response(status="in_progress"), *[_unavailable()] * 200, retry_policy=policy)
+    x = api(job_response(status="in_progress"), *[failure() for _ in range(200)], retry_policy=policy)
     monkeypatch.setattr(time, "monotonic", lambda: 1000.0 + sum(x.sleeps))
 
     # when the wait has 20 s: its second poll starts at 16.75 s, and its retries would run to 32.25 s
-    with pytest.raises(xc.WaitTimeoutError, match="ServerError"):
+    with pytest.raises(xc.WaitTimeoutError, match=named):
         x.wait_for_job(JOB["id"], timeout=20)
 
     # then no retry of a poll slept past the deadline: the wait ended at it, not a poll's retries later
     assert sum(x.sleeps) == 20, repr(x.sleeps)
+
+
+def test_an_empty_bucket_that_refills_after_the_deadline_is_not_waited_for() -> None:
+    # given a get-job bucket X said is empty for 10 s more
+    now = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
+    limits = RateLimits()
+    reset = str(int((now + dt.timedelta(seconds=10)).timestamp())).encode()
+    headers = [
+        (b"x-rate-limit-limit", b"150"),
+        (b"x-rate-limit-remaining", b"0"),
+        (b"x-rate-limit-reset", reset),
+    ]
+    limits.update(GET_JOB, rate_limit_headers(headers), now)
+
+    def poll(deadline_in: float) -> Exchange:
+        return Exchange(
+            "GET",
+            "https://api.x.com/2/compliance/jobs/1",
+            xc.RetryPolicy(),
+            True,
+            endpoint=GET_JOB,
+            rate_limits=limits,
+            clock=lambda: now,
+            deadline=time.monotonic() + deadline_in,
+        )
+
+    # then a poll whose wait ends sooner than the refill (and its margin) is not held for it
+    with pytest.raises(xc.RateLimitError):
+        poll(10.1).before_attempt()
+    assert poll(60).before_attempt() == 10 + c.RATE_LIMIT_MARGIN

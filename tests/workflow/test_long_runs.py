@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import io
 import threading
+import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -71,6 +72,32 @@ def test_a_second_upload_through_the_stale_object_is_refused_before_storage(
         client.upload_ids(job, ["12", "13"])
     with pytest.raises(xc.UploadError, match="already took an upload"):
         client.upload_ids(job.id, ["12", "13"])
+    assert emu.uploads(job.id) == [(len(b"10\n11\n"), 2)]
+
+
+def test_run_jobs_upload_is_the_jobs_one_upload(api: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    # given run_job's wait ending while X still says "created" (the job it returns in the error)
+    created = lambda: job_response(status="created", upload_expires_at=FUTURE)  # noqa: E731
+    x = api(created(), httpx.Response(200), *[created() for _ in range(50)])
+    monkeypatch.setattr(time, "monotonic", lambda: 1000.0 + sum(x.sleeps))
+    with pytest.raises(xc.WaitTimeoutError) as waited:
+        x.run_job("tweets", ["10", "11"], timeout=5)
+
+    # when that job is given more IDs by the same client, then they are refused before storage
+    with pytest.raises(xc.UploadError, match="already took an upload"):
+        x.upload_ids(waited.value.job, ["12"])
+    assert [r.method for r in x.script.requests].count("PUT") == 1
+
+
+async def test_two_uploads_at_once_to_one_job_send_one_file(emu: Emulator) -> None:
+    async with xc.AsyncComplianceClient(bearer_token=emu.token, base_url=emu.base_url) as client:
+        job = await client.create_job("tweets")
+        sent = await asyncio.gather(
+            client.upload_ids(job, ["10", "11"]), client.upload_ids(job, ["12"]), return_exceptions=True
+        )
+
+    assert sent[0] == 2
+    assert isinstance(sent[1], xc.UploadError) and "under way" in str(sent[1])
     assert emu.uploads(job.id) == [(len(b"10\n11\n"), 2)]
 
 
