@@ -82,10 +82,11 @@ class Dataset:
     format: Format
     sha256: str | None = None
 
-    def chunks(self) -> Iterator[tuple[int, bytes]]:
-        """(number of its first line, counted from 1; a run of whole lines, about a megabyte), in
-        order: each ends with a newline but maybe the file's last. Gzip data that is cut short or
-        damaged stops with a ``DatasetError`` naming the first line it could not give whole."""
+    def chunks(self) -> Iterator[tuple[int, bytes, list[bytes]]]:
+        """(number of its first line, counted from 1; a run of whole lines, a block or more; the
+        run split at its newlines, so its last item is b"" when it ends with one), in order: each
+        run ends with a newline but maybe the file's last. Gzip data that is cut short or damaged
+        stops with a ``DatasetError`` naming the first line it could not give whole."""
         number = 1
         pending = b""
         try:
@@ -94,18 +95,18 @@ class Dataset:
                 end = block.rfind(b"\n") + 1
                 chunk, pending = block[:end], block[end:]
                 if chunk:
-                    yield number, chunk
-                    number += chunk.count(b"\n")
+                    lines = chunk.split(b"\n")  # split once here: its length numbers the lines
+                    yield number, chunk, lines
+                    number += len(lines) - 1
         except (EOFError, zlib.error) as error:
             problem = f"the gzip data is truncated or damaged ({error})"
             raise DatasetError(self.path, number + pending.count(b"\n"), problem) from None
         if pending:
-            yield number, pending
+            yield number, pending, [pending]
 
     def lines(self) -> Iterator[tuple[int, bytes]]:
         """(line number from 1, line with its newline but maybe the last)."""
-        for first, chunk in self.chunks():
-            lines = chunk.split(b"\n")
+        for first, _, lines in self.chunks():
             last = lines.pop()  # b"" after a final newline
             for number, line in enumerate(lines, first):
                 yield number, line + b"\n"
