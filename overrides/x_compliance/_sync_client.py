@@ -39,7 +39,7 @@ from x_compliance._upload import (
     refuses_upload,
 )
 from x_compliance._wait import Poller
-from x_compliance.errors import APIConnectionError, ComplianceError, UploadError
+from x_compliance.errors import APIConnectionError, ComplianceError, UploadError, UploadExpiredError
 from x_compliance.rate_limits import GET_JOB
 from x_compliance.results import ComplianceResult, LineReader
 from x_compliance_api.models import ComplianceJob, JobStatus
@@ -323,7 +323,10 @@ class ComplianceClient(ClientCore):
                     raise failure
             if retry > self.retry_policy.max_retries:
                 raise failure
-            if (self.get_job(job.id)).status != JobStatus.CREATED:
+            status = (self.get_job(job.id)).status
+            if status == JobStatus.EXPIRED:  # the window closed on a file storage did not keep
+                raise UploadExpiredError(f"job {job.id} expired before storage took its upload ({failure})")
+            if status != JobStatus.CREATED:
                 logger.info("upload to job %s: the answer was lost, but X has the file", job.id)
                 return
             self._sleep(self.retry_policy.backoff(retry))

@@ -274,6 +274,15 @@ def test_upload_storage_kept_while_its_answer_was_lost_is_not_sent_again(
     assert len(emu.uploads(job.id)) == 1
 
 
+def test_upload_whose_answer_was_lost_to_a_job_that_expired_raises(api: Api) -> None:
+    # given storage answering 503, and X saying the job expired meanwhile (storage kept nothing)
+    x = api(httpx.Response(503), job_response(status="expired"), max_retries=1)
+
+    # then the upload is not reported as taken
+    with pytest.raises(xc.UploadExpiredError, match="expired before storage took its upload"):
+        x.upload_ids(UPLOADABLE, ["1", "2"])
+
+
 def test_upload_by_id_fetches_the_job_first(api: Api) -> None:
     x = api(job_response(upload_expires_at=FUTURE), httpx.Response(200))
 
