@@ -14,7 +14,7 @@ import gzip
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich import box
@@ -24,8 +24,10 @@ from rich.table import Table
 
 import x_compliance as xc
 from x_compliance.cli import BaseUrlOption, JsonOption, _client, _fails_cleanly, _say, command, err, out
-from x_compliance.sweeps import SweepProgress, SweepReport
-from x_compliance.sweeps.progress import ProgressCallback
+
+if TYPE_CHECKING:  # annotations only: the sweep (numpy, sqlite3) loads when a sweep runs, not with the CLI
+    from x_compliance.sweeps import SweepProgress, SweepReport
+    from x_compliance.sweeps.progress import ProgressCallback
 
 
 @command("sweep")
