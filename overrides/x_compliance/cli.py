@@ -61,7 +61,7 @@ class _Command(typer.core.TyperCommand):
 
     def collect_usage_pieces(self, ctx: Any) -> list[str]:  # click's Context (typer vendors click)
         pieces: list[str] = super().collect_usage_pieces(ctx)
-        return [p[1:-1] if p.startswith("{") and p.endswith("}") else p for p in pieces]
+        return [p.replace("{", "").replace("}", "") for p in pieces]  # also "{DATASET}..."
 
 
 app = typer.Typer(
@@ -499,9 +499,10 @@ def run_job_name(type: str, digest: str) -> str:
 
 
 def _earlier_job(client: xc.ComplianceClient, type: str, name: str) -> xc.ComplianceJob | None:
-    """The newest job of ``type`` named ``name`` that can still be continued, if any."""
+    """The newest job of ``type`` named ``name`` that can still be continued, if any. Newest by
+    ``created_at``: the spec promises no order for the list (X's own example is oldest first)."""
     now = dt.datetime.now(dt.UTC)
-    for job in client.list_jobs(type):
+    for job in sorted(client.list_jobs(type), key=lambda job: job.created_at, reverse=True):
         if job.name != name:
             continue
         if job.status == "in_progress":

@@ -216,3 +216,21 @@ def test_conflict_with_a_job_of_the_name_given_does_not_call_it_this_files_run(
     assert code == 1
     assert "it is a job named 'nightly'" in said
     assert "this file's earlier run" not in said
+
+
+def test_resume_takes_the_newest_job_whatever_order_x_lists_them_in() -> None:
+    from tests.client.scripted import JOB
+    from x_compliance.cli import _earlier_job
+
+    def job(created: str, status: str) -> xc.ComplianceJob:
+        fields = {**JOB, "name": "nightly", "status": status, "created_at": created}
+        return xc.ComplianceJob.from_dict({**fields, "download_expires_at": "2099-01-01T00:00:00.000Z"})
+
+    yesterday = job("2026-01-01T00:00:00.000Z", "complete")
+    today = job("2026-01-02T00:00:00.000Z", "in_progress")
+
+    class Listing:  # X's own example lists the oldest job first
+        def list_jobs(self, type: str) -> list[xc.ComplianceJob]:
+            return [yesterday, today]
+
+    assert _earlier_job(Listing(), "tweets", "nightly") is today  # type: ignore[arg-type]
