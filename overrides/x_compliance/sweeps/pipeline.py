@@ -144,9 +144,11 @@ class _Sweep:
             self._plan(current.id, folder)
         self.tell("jobs", "running the jobs")
         JobRunner(self.client, self.store, current.id, folder, timeout=timeout, progress=self.progress).run()
+        # Every part is downloaded: none is read again. Removed now, not after ``finish``, which a
+        # kill could separate from the removal for good (the next run returns the finished report).
+        shutil.rmtree(folder / "parts", ignore_errors=True)  # derived from the datasets; results stay
         report = self._apply(current, folder)
         self.store.finish(current.id, report.to_dict())
-        shutil.rmtree(folder / "parts", ignore_errors=True)  # derived from the datasets; results stay
         self.tell("done", "finished")
         return report
 
