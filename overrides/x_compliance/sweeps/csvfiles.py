@@ -24,7 +24,7 @@ import numpy as np
 from x_compliance.sweeps.decisions import RemovalLog, for_post, for_user
 from x_compliance.sweeps.errors import DatasetError
 from x_compliance.sweeps.formats import Dataset, Lookups, Tally, writer
-from x_compliance.sweeps.ids import MAX_DIGITS, IdArray, IdCollector, as_ids
+from x_compliance.sweeps.ids import IdArray, IdCollector, as_ids, is_id
 
 BATCH_RECORDS: Final = 4096
 GEO: Final = "geo"
@@ -64,7 +64,7 @@ class _Record:
 
 def _id(value: str, what: str) -> None:
     """``_Bad`` unless ``value`` is an ID: 1-19 ASCII digits."""
-    if not (value.isascii() and value.isdigit() and len(value) <= MAX_DIGITS):
+    if not is_id(value):
         if not value:
             raise _Bad(f"{what} is empty")
         raise _Bad(f"{what} is not 1-19 digits: {value[:40]!r}")

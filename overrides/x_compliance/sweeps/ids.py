@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterable, Iterator
-from typing import BinaryIO, Final
+from typing import BinaryIO, Final, TypeGuard
 
 import numpy as np
 import numpy.typing as npt
@@ -30,6 +30,11 @@ FOLD_FRACTION: Final = 8
 NO_REASON: Final = 0
 MAX_DIGITS: Final = 19
 WRITE_EVERY: Final = 1_000_000
+
+
+def is_id(value: object) -> TypeGuard[str]:
+    """Whether ``value`` is an ID as X writes it: a string of 1-19 ASCII digits."""
+    return isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= MAX_DIGITS
 
 
 def as_ids(ids: list[str]) -> IdArray | None:

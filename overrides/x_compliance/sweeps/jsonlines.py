@@ -23,7 +23,6 @@ the line and what is wrong with it.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from typing import Any, BinaryIO, Final, NoReturn, cast
 
@@ -34,9 +33,8 @@ import orjson
 from x_compliance.sweeps.decisions import RemovalLog, for_post, for_user
 from x_compliance.sweeps.errors import DatasetError
 from x_compliance.sweeps.formats import Dataset, Lookups, Tally, writer
-from x_compliance.sweeps.ids import IdArray, IdCollector, as_ids
+from x_compliance.sweeps.ids import IdArray, IdCollector, as_ids, is_id
 
-_ID = re.compile(r"[0-9]{1,19}")
 JSONObject = dict[str, Any]
 Hits = dict[str, tuple[str, int]]  # id -> (reason, position in the results)
 
@@ -118,7 +116,7 @@ def _encodes(text: str) -> bool:
 
 
 def _checked(value: object, what: str) -> str:
-    if not isinstance(value, str) or not _ID.fullmatch(value):
+    if not is_id(value):
         if value is None:
             raise BadRecord(f"{what} has no id")
         raise BadRecord(f"{what} has an id that is not 1-19 digits in a string: {str(value)[:40]!r}")

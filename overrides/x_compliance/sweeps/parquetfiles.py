@@ -25,7 +25,7 @@ import numpy as np
 from x_compliance.sweeps.decisions import Removal, RemovalLog, for_post, for_user
 from x_compliance.sweeps.errors import DatasetError
 from x_compliance.sweeps.formats import Dataset, Format, Lookups, Tally
-from x_compliance.sweeps.ids import IdArray, IdCollector
+from x_compliance.sweeps.ids import MAX_DIGITS, IdArray, IdCollector
 from x_compliance.sweeps.output import sha256
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ EXTRA: Final = "pip install 'x-compliance[parquet]'"
 GEO: Final = "geo"
 AUTHOR: Final = "author"
 EMBEDDED_AUTHOR: Final = "author.id"
-ID_PATTERN: Final = r"^[0-9]{1,19}$"
+ID_PATTERN: Final = rf"^[0-9]{{1,{MAX_DIGITS}}}$"
 # removals.parquet's row groups: 131,072 records each. pyarrow holds a row group whole while it
 # writes it: a million at a time took 132 MB more for a million removals, this 72 MB.
 REMOVALS_BATCH: Final = 131_072

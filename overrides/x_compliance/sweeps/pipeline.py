@@ -19,7 +19,7 @@ import x_compliance as xc
 from x_compliance.sweeps.decisions import RemovalCounts, RemovalLog
 from x_compliance.sweeps.errors import DatasetChangedError, DatasetError, SweepError
 from x_compliance.sweeps.formats import Lookups, detect
-from x_compliance.sweeps.ids import IdArray, IdCollector, Verdicts, write_ids
+from x_compliance.sweeps.ids import IdArray, IdCollector, Verdicts, is_id, write_ids
 from x_compliance.sweeps.output import remove_leftovers, replace_when_done, sha256, write_bytes
 from x_compliance.sweeps.parquetfiles import has_pyarrow, write_removals
 from x_compliance.sweeps.progress import Phase, ProgressCallback, SweepProgress
@@ -271,9 +271,12 @@ def _verdicts(folder: Path, downloaded: list[AttemptRow]) -> Verdicts:
                         continue
                     try:
                         result = orjson.loads(line)
-                        yield int(result["id"]), str(result["reason"])
-                    except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
-                        raise SweepError(f"{path}, line {number}: not a results line from X") from None
+                        if is_id(result["id"]):
+                            yield int(result["id"]), str(result["reason"])
+                            continue
+                    except (orjson.JSONDecodeError, KeyError, TypeError):
+                        pass
+                    raise SweepError(f"{path}, line {number}: not a results line from X")
 
     return Verdicts.from_results(pairs())
 
