@@ -104,8 +104,8 @@ class ClientCore:
         self, request: dict[str, Any], idempotent: bool = True
     ) -> tuple[Exchange, dict[str, Any]]:
         """Retry state for a request to a signed storage URL (no rate-limit bucket), and the
-        request with the client's timeout. Not ``idempotent``: resent only when it cannot have
-        reached storage."""
+        request (built by ``_storage_request``). Not ``idempotent``: resent only when it cannot
+        have reached storage."""
         exchange = Exchange(
             method=request["method"],
             url=request["url"],
@@ -114,7 +114,7 @@ class ClientCore:
             secrets=(self._token,),
             clock=self._clock,
         )
-        return exchange, {**request, "timeout": self.timeout}
+        return exchange, request
 
     @contextlib.contextmanager
     def _sole_upload(self, job: _api.JobRef) -> Iterator[None]:
@@ -137,12 +137,14 @@ class ClientCore:
             raise
 
     def _build(self, exchange: Exchange, request: dict[str, Any], content: Any = None) -> httpx.Request:
-        """The request to send: to storage (no endpoint) without any credential the HTTP client
-        would add by default, since a signed URL carries its own."""
-        built = self._http.build_request(**request, content=content)
-        return built if exchange.endpoint is not None else strip_credentials(built)
+        """The request to send: to X, or (no endpoint) to storage, by ``_storage_request``."""
+        if exchange.endpoint is None:
+            return self._storage_request(request if content is None else {**request, "content": content})
+        return self._http.build_request(**request, content=content)
 
     def _storage_request(self, request: dict[str, Any]) -> httpx.Request:
+        """A request to a signed storage URL, with the client's timeout and without any credential
+        the HTTP client would add by default: a signed URL carries its own."""
         return strip_credentials(self._http.build_request(**request, timeout=self.timeout))
 
     def _wait_progress(self, poller: Poller, timeout: float | None, progress: Progress | None) -> None:
