@@ -21,13 +21,12 @@ import shlex
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import IO, Annotated, Any, ParamSpec, TypeVar
 from urllib.parse import urlsplit
 
-import orjson
 import typer
 import typer.core
 from rich import box
@@ -43,6 +42,7 @@ from rich.progress import (
 from rich.table import Table
 
 import x_compliance as xc
+from x_compliance.results import LineReader
 from x_compliance_api.types import Unset
 
 TOKEN_ENV = "X_BEARER_TOKEN"
@@ -361,11 +361,11 @@ def _print_job(job: xc.ComplianceJob, as_json: bool) -> None:
     out.print(table)
 
 
-def _summary(counts: Counter[str], total: int | None = None) -> Table:
+def _summary(counts: Counter[str]) -> Table:
     table = Table("reason", "results", title="Results by reason", box=box.SIMPLE_HEAD, pad_edge=False)
     for reason, count in counts.most_common():
         table.add_row(reason, f"{count:,}")
-    table.add_row("all", f"{sum(counts.values()):,}" + (f" of {total:,} IDs" if total else ""))
+    table.add_row("all", f"{sum(counts.values()):,}")
     return table
 
 
@@ -434,30 +434,27 @@ def _status(
 
 
 class _ReasonTally:
-    """Counts the results' reasons from the bytes of a results file, passing them on unchanged."""
+    """Counts the results' reasons, read by the library's ``LineReader``, passing the bytes of the
+    results file on unchanged."""
 
     def __init__(self, sink: IO[bytes] | None = None) -> None:
         self.counts: Counter[str] = Counter()
         self._sink = sink
-        self._partial = b""
+        self._reader = LineReader()
 
     def write(self, data: bytes) -> int:
         if self._sink is not None:
             self._sink.write(data)
-        lines = (self._partial + data).split(b"\n")
-        self._partial = lines.pop()
-        self._count(lines)
+        self._count(self._reader.feed(data))
         return len(data)
 
     def finish(self) -> Counter[str]:
-        self._count([self._partial])
-        self._partial = b""
+        self._count(self._reader.finish())
         return self.counts
 
-    def _count(self, lines: list[bytes]) -> None:
-        for line in lines:
-            if line.strip():
-                self.counts[str(orjson.loads(line.lstrip(b"\xef\xbb\xbf")).get("reason"))] += 1
+    def _count(self, results: Iterable[xc.ComplianceResult]) -> None:
+        for result in results:
+            self.counts[str(result.reason)] += 1
 
 
 def _count_reasons(path: Path) -> Counter[str]:
@@ -604,7 +601,11 @@ def wait(
 def download(job_id: JobIdArgument, output: OutputOption = None, base_url: BaseUrlOption = None) -> None:
     """Download a complete job's results, as X wrote them: to -o FILE, or to stdout."""
     with _client(base_url) as client:
-        _download(client, job_id, output)
+        if output is None:
+            client.download_results(job_id, sys.stdout.buffer)
+        else:
+            with _bar("downloading") as progress:
+                client.download_results(job_id, output, progress=progress)
     if output is not None:
         _say(f"wrote the results of job {job_id} to {output}")
 

@@ -25,7 +25,6 @@ DATABASE: Final = "sweeps.sqlite3"
 Step = Literal[
     "creating", "created", "uploading", "uploaded", "downloading", "downloaded", "expired", "failed"
 ]
-ENDED: Final = ("downloaded", "expired", "failed")
 
 _SCHEMA: Final = """
 CREATE TABLE IF NOT EXISTS sweeps (
@@ -233,13 +232,13 @@ class Store:
 
     # Attempts: one job per part and attempt ---------------------------------------------------
 
-    def attempts(self, sweep_id: str, type: str | None = None) -> list[AttemptRow]:
-        """The attempts of the sweep (of one type), by part and attempt."""
-        query = (
+    def attempts(self, sweep_id: str) -> list[AttemptRow]:
+        """The attempts of the sweep, by type, part and attempt."""
+        rows = self._db.execute(
             "SELECT type, part, attempt, name, step, job_id, status, error, result_lines FROM attempts "
-            "WHERE sweep = ?" + (" AND type = ?" if type else "") + " ORDER BY type, part, attempt"
+            "WHERE sweep = ? ORDER BY type, part, attempt",
+            (sweep_id,),
         )
-        rows = self._db.execute(query, (sweep_id, type) if type else (sweep_id,))
         return [AttemptRow(*row) for row in rows]
 
     def begin_attempt(self, sweep_id: str, type: str, part: int, attempt: int, name: str) -> AttemptRow:
