@@ -85,6 +85,8 @@ class Lane:
     conflicts: int = 0
     transient: int = 0
     checked_names: set[str] = field(factory=set)
+    seen: xc.ComplianceJob | None = None
+    """The job as this run last had it from X (just made, or polled complete): no need to ask again."""
 
     @property
     def done(self) -> bool:
@@ -235,6 +237,7 @@ class JobRunner:
             found = next((job for job in self._client.list_jobs(lane.type) if job.name == row.name), None)
             lane.checked_names.add(row.name)
             if found is not None:
+                lane.seen = found
                 self._advance(lane, "created", job_id=found.id, status=str(found.status))
                 return 0.0
         try:
@@ -246,12 +249,21 @@ class JobRunner:
         except xc.ComplianceError:  # the job may exist ("may have reached X"): look before trying again
             lane.checked_names.discard(row.name)
             raise
+        lane.seen = job
         self._advance(lane, "created", job_id=job.id, status=str(job.status))
         return 0.0
 
-    def _upload(self, lane: Lane, row: AttemptRow) -> float:
+    def _job(self, lane: Lane, row: AttemptRow) -> xc.ComplianceJob:
+        """The attempt's job as this run last had it from X, else fetched."""
         assert row.job_id is not None
-        job = self._client.get_job(row.job_id)
+        if lane.seen is None or lane.seen.id != row.job_id:
+            lane.seen = self._client.get_job(row.job_id)
+        return lane.seen
+
+    def _upload(self, lane: Lane, row: AttemptRow) -> float:
+        if row.step != "created":  # an upload this run began may have reached storage: ask X
+            lane.seen = None
+        job = self._job(lane, row)
         status = str(job.status)
         if status == "expired":
             self._advance(lane, "expired", status=status)
@@ -272,7 +284,7 @@ class JobRunner:
 
     def _poll(self, lane: Lane, row: AttemptRow) -> float:
         assert row.job_id is not None
-        job = self._client.get_job(row.job_id)
+        job = lane.seen = self._client.get_job(row.job_id)
         status = str(job.status)
         if status == "complete":
             self._advance(lane, "downloading", status=status)
@@ -299,7 +311,7 @@ class JobRunner:
         assert row.job_id is not None
         path = results_file(self._folder, lane.type, row.part, row.attempt)
         if not path.exists():  # saved atomically: a file in place is a whole download
-            job = self._client.get_job(row.job_id)
+            job = self._job(lane, row)
             if str(job.status) != "complete":
                 self._advance(lane, "expired", status=str(job.status))
                 return 0.0
