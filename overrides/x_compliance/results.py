@@ -305,12 +305,22 @@ class LineReader:
                         result._line = number
                         append(result)
                         continue
+                    # Fields X added (DESIGN: fields come and go): read as they are, unless one may
+                    # hold what orjson reads otherwise than json (an integer beyond 64 bits).
+                    if type(record) is dict and not any(type(v) in _MAYBE_INEXACT for v in record.values()):
+                        append(ComplianceResult._build(record, number))
+                        continue
                 except (ValueError, KeyError, TypeError):  # orjson's error is a ValueError
                     pass
                 if (careful := parse_line(line, number)) is not None:  # None: a blank line
                     append(careful)
         finally:
             self.lines = number
+
+
+_MAYBE_INEXACT = frozenset({float, dict, list})
+"""Types of a JSON value that orjson may read otherwise than ``json``: a float is what it makes of
+an integer beyond 64 bits, and a list or an object may hold one."""
 
 
 def _then_raise(results: list[ComplianceResult], error: DownloadError) -> Iterator[ComplianceResult]:
