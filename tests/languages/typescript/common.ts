@@ -25,6 +25,14 @@ export function kind(body: Record<string, unknown>): Kind {
   return "problem";
 }
 
+/** The objects of a JSON-lines text (a results file), blank lines skipped, typed as the caller's model. */
+export function parseLines<T>(text: string): T[] {
+  return text
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .map((line) => JSON.parse(line) as T);
+}
+
 /** Every recorded JSON body (not the .meta.json files), by file name. */
 export function recordings(folder: string): [string, string][] {
   return fs

@@ -5,7 +5,7 @@
 //   node hey-api.js REAL_RESPONSES_DIR CASES_JSON
 import { createComplianceJobs, getComplianceJobs, getComplianceJobsById } from "./hey-api/sdk.gen";
 import type { ComplianceJob, ComplianceResult, JobStatus } from "./hey-api/types.gen";
-import { answering, expect, kind, readCases, recordings, report, resultsFile } from "./common";
+import { answering, expect, kind, parseLines, readCases, recordings, report, resultsFile } from "./common";
 
 const API = "https://api.x.com";
 
@@ -27,12 +27,7 @@ async function createJob(body: string) {
   return data;
 }
 
-function parseResults(text: string): ComplianceResult[] {
-  return text
-    .split("\n")
-    .filter((line) => line.trim() !== "")
-    .map((line) => JSON.parse(line) as ComplianceResult);
-}
+const parseResults = (text: string): ComplianceResult[] => parseLines<ComplianceResult>(text);
 
 const [realDir, casesFile] = process.argv.slice(2) as [string, string];
 const cases = readCases(casesFile);

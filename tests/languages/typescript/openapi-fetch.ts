@@ -5,7 +5,7 @@
 //   node openapi-fetch.js REAL_RESPONSES_DIR CASES_JSON
 import createClient from "openapi-fetch";
 import type { components, paths } from "./openapi-typescript/compliance";
-import { answering, expect, kind, readCases, recordings, report, resultsFile } from "./common";
+import { answering, expect, kind, parseLines, readCases, recordings, report, resultsFile } from "./common";
 
 type Schemas = components["schemas"];
 type ComplianceJob = Schemas["ComplianceJob"];
@@ -35,12 +35,7 @@ async function createJob(body: string) {
   return data;
 }
 
-function parseResults(text: string): ComplianceResult[] {
-  return text
-    .split("\n")
-    .filter((line) => line.trim() !== "")
-    .map((line) => JSON.parse(line) as ComplianceResult);
-}
+const parseResults = (text: string): ComplianceResult[] => parseLines<ComplianceResult>(text);
 
 const [realDir, casesFile] = process.argv.slice(2) as [string, string];
 const cases = readCases(casesFile);
