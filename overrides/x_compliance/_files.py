@@ -11,7 +11,7 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Protocol, TypeVar
+from typing import IO, BinaryIO, Protocol, TypeVar
 
 from x_compliance import _constants as c
 from x_compliance.errors import UploadError
@@ -185,6 +185,7 @@ class ReplaceWhenDone(StreamWriter):
             os.fsync(self.file.fileno())
             self.file.close()
             os.replace(self.temporary, self.target)
+            _sync_directory(self.target.parent)
         finally:
             self.discard()
 
@@ -197,6 +198,29 @@ class ReplaceWhenDone(StreamWriter):
     def _join_sync(self) -> None:
         if self._syncing is not None:
             self._syncing.join()
+
+
+@contextlib.contextmanager
+def replace_when_done(target: Path) -> Iterator[BinaryIO]:
+    """``ReplaceWhenDone`` around a block that writes ``target``'s whole content: the file to write
+    to, renamed onto ``target`` when the block ends, removed if it raises."""
+    writer = ReplaceWhenDone(target)
+    try:
+        yield writer.file
+    except BaseException:
+        writer.discard()
+        raise
+    writer.commit()
+
+
+def _sync_directory(folder: Path) -> None:
+    # The rename itself is durable only once the directory is synced (not possible on Windows).
+    with contextlib.suppress(OSError):
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
 
 
 def _sync_data(descriptor: int) -> None:

@@ -20,7 +20,7 @@ from x_compliance.sweeps.decisions import RemovalCounts, RemovalLog
 from x_compliance.sweeps.errors import DatasetChangedError, DatasetError, SweepError
 from x_compliance.sweeps.formats import Lookups, detect
 from x_compliance.sweeps.ids import IdArray, IdCollector, Verdicts, is_id, write_ids
-from x_compliance.sweeps.output import remove_leftovers, replace_when_done, sha256, write_bytes
+from x_compliance.sweeps.output import replace_when_done, sha256, write_bytes
 from x_compliance.sweeps.parquetfiles import has_pyarrow, write_removals
 from x_compliance.sweeps.progress import Phase, ProgressCallback, SweepProgress
 from x_compliance.sweeps.report import DatasetReport, JobReport, OutputFile, SweepReport
@@ -182,7 +182,6 @@ class _Sweep:
                 DatasetRow(position, str(path), dataset.sha256, tally.lines, tally.posts, tally.users)
             )
         (folder / "parts").mkdir(parents=True, exist_ok=True)
-        remove_leftovers(folder / "parts")
         parts = []
         for type, ids in zip(JOB_TYPES, (posts.sorted(), users.sorted()), strict=True):
             for number, chunk in enumerate(self._split(ids), 1):
@@ -202,7 +201,6 @@ class _Sweep:
         done = [row for row in attempts if row.step == "downloaded"]
         lookups = Lookups(*(_verdicts(folder, [r for r in done if r.type == t]) for t in JOB_TYPES))
         self.out.mkdir(parents=True, exist_ok=True)
-        remove_leftovers(self.out)
         log = RemovalLog()
         outputs = []
         recorded = {row.path: row.sha256 for row in self.store.datasets(current.id)}
